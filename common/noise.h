@@ -53,7 +53,8 @@ int noise_cipher_encrypt(noise_cipher *c, const uint8_t *ad, size_t adlen, const
  * Decrypts and authenticates inlen bytes (ciphertext plus tag) into out, which
  * must have room for inlen - NOISE_TAG_BYTES bytes. Returns 0, SAFER_E_DECRYPT
  * (the nonce does not advance), SAFER_E_FRAME if inlen is shorter than a tag,
- * or SAFER_E_NONCE.
+ * SAFER_E_NONCE, or SAFER_E_STATE without a key (the handshake deals with the
+ * keyless case itself, where no tag is present).
  */
 int noise_cipher_decrypt(noise_cipher *c, const uint8_t *ad, size_t adlen, const uint8_t *in,
                          size_t inlen, uint8_t *out);
