@@ -1,0 +1,145 @@
+/*
+ * `safer whoami`: who the server says this key belongs to. A table for
+ * people by default; --json gives one object for scripts.
+ */
+#include "client/cmds.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "client/cli.h"
+#include "common/err.h"
+#include "common/keyfile.h"
+
+static const char whoami_usage[] = "usage: safer whoami [--json]\n"
+                                   "\n"
+                                   "Shows who the server knows this key as: name, initials,\n"
+                                   "agency, roles, partnership and the key's fingerprint.\n"
+                                   "\n"
+                                   "  --json  print one JSON object instead of a table\n";
+
+/* The lowercase name of a role; proto3 enums are open, so check the value. */
+static const char *whoami_role_name(Safer__Role r)
+{
+    switch (r) {
+    case SAFER__ROLE__ROLE_ADMIN:
+        return "admin";
+    case SAFER__ROLE__ROLE_CHAIR:
+        return "chair";
+    case SAFER__ROLE__ROLE_LEAD:
+        return "lead";
+    case SAFER__ROLE__ROLE_MEMBER:
+        return "member";
+    default:
+        return "unknown";
+    }
+}
+
+/* Adds a string to obj, treating NULL as empty. Returns non-zero on failure. */
+static int whoami_json_str(json_t *obj, const char *key, const char *val)
+{
+    return json_object_set_new(obj, key, json_string(val ? val : ""));
+}
+
+static int whoami_print_json(const Safer__WhoamiResponse *w, const char *fpr)
+{
+    json_t *obj = json_object();
+    json_t *roles = json_array();
+    int bad = (obj == NULL || roles == NULL);
+    int ret = SAFER_E_NOMEM;
+
+    for (size_t i = 0; !bad && i < w->n_roles; i++)
+        bad |= json_array_append_new(roles, json_string(whoami_role_name(w->roles[i])));
+    if (!bad) {
+        bad |= whoami_json_str(obj, "initials", w->initials);
+        bad |= whoami_json_str(obj, "name", w->name);
+        bad |= whoami_json_str(obj, "agency_code", w->agency_code);
+        bad |= whoami_json_str(obj, "agency_name", w->agency_name);
+        bad |= json_object_set(obj, "roles", roles);
+        bad |= whoami_json_str(obj, "partnership", w->partnership);
+        bad |= whoami_json_str(obj, "fingerprint", fpr);
+    }
+    /* json_string gives NULL for text that is not UTF-8, which the sets above report. */
+    if (bad) {
+        cli_fail("whoami", "the server sent text that is not valid UTF-8");
+        goto out;
+    }
+    if (json_dumpf(obj, stdout, JSON_COMPACT) != 0 || fputc('\n', stdout) == EOF) {
+        cli_fail("whoami", "writing the output failed");
+        ret = SAFER_E_IO;
+        goto out;
+    }
+    ret = 0;
+out:
+    json_decref(roles);
+    json_decref(obj);
+    return ret;
+}
+
+/* One aligned row of the table. */
+static void whoami_row(const char *label, const char *val)
+{
+    printf("%-12s ", label);
+    cli_put_safe(stdout, val);
+    fputc('\n', stdout);
+}
+
+static void whoami_print_table(const Safer__WhoamiResponse *w, const char *fpr)
+{
+    whoami_row("name", w->name);
+    whoami_row("initials", w->initials);
+    printf("%-12s ", "agency");
+    cli_put_safe(stdout, w->agency_code);
+    fputs(" (", stdout);
+    cli_put_safe(stdout, w->agency_name);
+    fputs(")\n", stdout);
+    printf("%-12s ", "roles");
+    for (size_t i = 0; i < w->n_roles; i++)
+        printf("%s%s", i ? ", " : "", whoami_role_name(w->roles[i]));
+    printf("%s\n", w->n_roles ? "" : "(none)");
+    whoami_row("partnership", w->partnership);
+    whoami_row("fingerprint", fpr);
+}
+
+int cmd_whoami(int argc, char **argv)
+{
+    Safer__Request rq = SAFER__REQUEST__INIT;
+    Safer__WhoamiRequest wr = SAFER__WHOAMI_REQUEST__INIT;
+    Safer__Response *rs = NULL;
+    char fpr[KEYFILE_FPR_CHARS + 1];
+    cli_session s;
+    int json = 0;
+    int ok = 0;
+
+    for (int i = 1; i < argc; i++) {
+        if (cli_is_help(argv[i]) && argc == 2) {
+            fputs(whoami_usage, stdout);
+            return CLI_OK;
+        }
+        if (strcmp(argv[i], "--json") != 0)
+            return cli_usage(whoami_usage);
+        json = 1;
+    }
+    if (cli_session_open(&s) != 0)
+        return CLI_FAIL;
+    rq.body_case = SAFER__REQUEST__BODY_WHOAMI;
+    rq.whoami = &wr;
+    if (cli_session_call(&s, &rq, &rs, SAFER__RESPONSE__BODY_WHOAMI) != 0)
+        goto out;
+    /* The fingerprint is of the key we hold, which the handshake proved to the server. */
+    keyfile_fingerprint(s.pk, fpr);
+    if (json) {
+        if (whoami_print_json(rs->whoami, fpr) != 0)
+            goto out;
+    } else {
+        whoami_print_table(rs->whoami, fpr);
+    }
+    ok = 1;
+out:
+    pb_response_free(&s.b, rs);
+    if (cli_session_close(&s, ok) != 0)
+        ok = 0;
+    return ok ? CLI_OK : CLI_FAIL;
+}
