@@ -46,11 +46,11 @@ int ident_partnership(store *st, char *buf, size_t len);
 
 /* An enrolment in flight: inputs, then outputs filled by the write job. */
 typedef struct ident_enrol {
-    char code[32]; /* the invite code as the client sent it */
+    char code[32];  /* the invite code as the client sent it */
     uint8_t pk[32]; /* the key the handshake carried */
-    int64_t now; /* UTC seconds */
-    ident who; /* filled on success */
-    char why[160]; /* on failure: a message for the client (no secrets) */
+    int64_t now;    /* UTC seconds */
+    ident who;      /* filled on success */
+    char why[160];  /* on failure: a message for the client (no secrets) */
 } ident_enrol;
 
 /*
@@ -58,8 +58,9 @@ typedef struct ident_enrol {
  * unexpired and unused, and the key must not be enrolled already. Marks the
  * invite used, adds the credential and appends to the audit log, all in the
  * batch transaction. Returns 0, SAFER_E_NOTFOUND (unknown code),
- * SAFER_E_EXPIRED, SAFER_E_USED, SAFER_E_EXISTS (key already enrolled), with
- * en->why set.
+ * SAFER_E_EXPIRED, SAFER_E_USED, SAFER_E_EXISTS (key already enrolled),
+ * SAFER_E_PERM (person or agency deactivated), SAFER_E_PRECOND (a code made
+ * for another purpose, such as a key rotation), with en->why set.
  */
 int ident_enrol_job(store_tx *tx, void *en);
 
@@ -69,5 +70,25 @@ typedef struct ident_touch {
     int64_t now;
 } ident_touch;
 int ident_touch_job(store_tx *tx, void *touch);
+
+/* Invite purposes, as stored. */
+#define IDENT_PURPOSE_ENROL "enrol"
+#define IDENT_PURPOSE_ROTATE "rotate"
+#define IDENT_CODE_MAX 31 /* the longest invite code accepted (ident_enrol.code) */
+
+/*
+ * The hash under which an invite code is stored: BLAKE2b-256 of the code's
+ * text as the user sees it. The code itself is never stored.
+ */
+void ident_code_hash(const char *code, uint8_t out[32]);
+
+/*
+ * Adds an invite for person_id inside a write job: stores the hash of code
+ * with purpose (IDENT_PURPOSE_*), valid until expires. created_by is the
+ * inviting person's id, or 0 for none (saferd init). Returns 0,
+ * SAFER_E_INVAL, SAFER_E_EXISTS (the same code twice), SAFER_E_DB.
+ */
+int ident_invite_add(store_tx *tx, int64_t person_id, const char *code, const char *purpose,
+    int64_t now, int64_t expires, int64_t created_by);
 
 #endif

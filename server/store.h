@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h> /* strlen, for SV_TEXT */
 
 #include <uv.h>
 
@@ -41,7 +42,7 @@ typedef struct store_val {
     int64_t i;
     double r;
     const void *p; /* text (NUL-terminated) or blob bytes */
-    size_t n; /* text length without the NUL, or blob length */
+    size_t n;      /* text length without the NUL, or blob length */
 } store_val;
 
 #define SV_NULL() ((store_val) { .type = STORE_NULL })
@@ -80,9 +81,14 @@ int store_open(store **out, const char *path, int flags);
 /* Stops the writer (finishing pending jobs) and closes; NULL is allowed. */
 void store_close(store *st);
 
-/* Runs a read statement on the read connection. */
+/*
+ * Runs a read statement on the read connection. Reads are made from one
+ * thread (the loop's); a row callback must not run the same statement again.
+ * Returns 0, the callback's non-zero value if it stopped, SAFER_E_INVAL for
+ * arguments that do not match the statement, SAFER_E_DB.
+ */
 int store_read(store *st, enum store_stmt stmt, const store_val *args, size_t nargs,
-               store_row_fn fn, void *ctx);
+    store_row_fn fn, void *ctx);
 
 /*
  * Starts the writer thread; completions are delivered on loop. Until this is
@@ -92,19 +98,34 @@ int store_start_writer(store *st, uv_loop_t *loop);
 
 /*
  * Stops taking jobs, commits what is pending, joins the thread and delivers the
- * last completions. Called by store_close too.
+ * last completions on the calling thread (which must be the loop's), then
+ * closes the loop's async handle. That handle's memory is freed in its close
+ * callback, so the store itself may be closed at once, but the caller must run
+ * the loop until its handles have closed before uv_loop_close. Called by
+ * store_close too (harmless if the writer is not running).
  */
 void store_stop_writer(store *st);
 
-/* Queues a write job. ctx must stay valid until done runs. */
+/*
+ * Queues a write job. ctx must stay valid until done runs. done may be NULL.
+ * SAFER_E_STATE when the writer is not running or is stopping.
+ */
 int store_submit(store *st, store_job_fn job, store_done_fn done, void *ctx);
 
-/* Runs one job synchronously in its own transaction (offline commands). */
+/*
+ * Runs one job synchronously in its own transaction (init, offline commands,
+ * tests) and returns its code, or SAFER_E_DB if the commit failed. The writer
+ * connection belongs to the writer thread while it runs, so this returns
+ * SAFER_E_STATE between store_start_writer and store_stop_writer.
+ */
 int store_run(store *st, store_job_fn job, void *ctx);
 
-/* Runs a statement inside a job. */
+/*
+ * Runs a statement inside a job, on the writer connection. Returns as
+ * store_read does, and SAFER_E_EXISTS when a UNIQUE constraint refuses a row.
+ */
 int store_tx_exec(store_tx *tx, enum store_stmt stmt, const store_val *args, size_t nargs,
-                  store_row_fn fn, void *ctx);
+    store_row_fn fn, void *ctx);
 
 /* The rowid of the last insert and the rows changed by the last statement. */
 int64_t store_tx_last_id(store_tx *tx);
@@ -112,5 +133,14 @@ int store_tx_changes(store_tx *tx);
 
 /* The schema version of an open store. */
 int store_schema_version(store *st);
+
+/* Counters for tests and benchmarks. */
+typedef struct store_stats {
+    uint64_t batches; /* transactions the writer thread has run, one per batch */
+    uint64_t jobs;    /* jobs that ran in them (failed or not) */
+} store_stats;
+
+/* Copies the writer's counters; safe from any thread. */
+void store_get_stats(store *st, store_stats *out);
 
 #endif

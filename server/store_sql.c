@@ -1,0 +1,50 @@
+/*
+ * The SQL of every statement in store_sql.h, in one table indexed by its id.
+ * Only `?` placeholders, bound in the order the header lists; no statement is
+ * ever assembled from strings at run time.
+ */
+#include "server/store_sql.h"
+
+#include <stddef.h>
+
+static const char *const store_sql_rows[ST__COUNT] = {
+    [ST_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
+    [ST_SETTING_SET] = "INSERT INTO settings(key, value) VALUES (?, ?) "
+                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+
+    [ST_AGENCY_INSERT] = "INSERT INTO agencies(code, name, created) VALUES (?, ?, ?)",
+    [ST_AGENCY_BY_CODE] = "SELECT id, code, name, active, created FROM agencies WHERE code = ?",
+
+    [ST_PERSON_INSERT] = "INSERT INTO people(initials, name, agency_id, roles, created) "
+                         "VALUES (?, ?, ?, ?, ?)",
+    [ST_PERSON_BY_ID] = "SELECT p.id, p.initials, p.name, p.roles, p.active, a.code, a.name, "
+                        "a.active FROM people p JOIN agencies a ON a.id = p.agency_id "
+                        "WHERE p.id = ?",
+
+    [ST_INVITE_INSERT] = "INSERT INTO invites(person_id, code_hash, purpose, created, expires, "
+                         "created_by) VALUES (?, ?, ?, ?, ?, ?)",
+    [ST_INVITE_BY_HASH] = "SELECT id, person_id, purpose, expires, used FROM invites "
+                          "WHERE code_hash = ?",
+    [ST_INVITE_MARK_USED] = "UPDATE invites SET used = ? WHERE id = ? AND used IS NULL",
+
+    [ST_CRED_INSERT] = "INSERT INTO credentials(person_id, pubkey, fingerprint, created) "
+                       "VALUES (?, ?, ?, ?)",
+    [ST_CRED_BY_PUBKEY] = "SELECT c.id, c.person_id, c.revoked, p.initials, p.name, p.roles, "
+                          "p.active, a.code, a.name, a.active FROM credentials c "
+                          "JOIN people p ON p.id = c.person_id "
+                          "JOIN agencies a ON a.id = p.agency_id WHERE c.pubkey = ?",
+    [ST_CRED_TOUCH] = "UPDATE credentials SET last_used = ? WHERE id = ?",
+
+    [ST_AUDIT_APPEND] = "INSERT INTO audit(id, ts, actor, action, object, detail, prev, hash) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    [ST_AUDIT_LAST] = "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+    [ST_AUDIT_LIST] = "SELECT id, ts, actor, action, object, detail, prev, hash FROM audit "
+                      "WHERE id > ? ORDER BY id LIMIT ?",
+};
+
+const char *store_sql_text(enum store_stmt id)
+{
+    if ((int)id < 0 || id >= ST__COUNT)
+        return NULL;
+    return store_sql_rows[id];
+}
