@@ -39,16 +39,16 @@ typedef int (*chan_emit_fn)(void *ctx, const uint8_t *frame, size_t len);
 
 typedef enum chan_state {
     CHAN_HANDSHAKE, /* handshake in progress */
-    CHAN_OPEN, /* transport messages flow */
-    CHAN_FAILED, /* a fatal error happened: the owner closes the connection */
+    CHAN_OPEN,      /* transport messages flow */
+    CHAN_FAILED,    /* a fatal error happened: the owner closes the connection */
 } chan_state;
 
 typedef struct chan_config {
-    int initiator; /* 1 on the client, 0 on the server */
-    const uint8_t *s; /* our static private key (32 bytes), borrowed for the call */
+    int initiator;     /* 1 on the client, 0 on the server */
+    const uint8_t *s;  /* our static private key (32 bytes), borrowed for the call */
     const uint8_t *rs; /* initiator: the pinned server public key (32 bytes) */
-    const uint8_t *e; /* fixed ephemeral private key, tests only; NULL = random */
-    size_t msg_max; /* bound on a reassembled message; 0 = CHAN_MSG_MAX_DEFAULT */
+    const uint8_t *e;  /* fixed ephemeral private key, tests only; NULL = random */
+    size_t msg_max;    /* bound on a reassembled message; 0 = CHAN_MSG_MAX_DEFAULT */
     chan_emit_fn emit;
     void *emit_ctx;
 } chan_config;
@@ -79,7 +79,9 @@ int chan_on_frame(chan *ch, const uint8_t *body, size_t len, uint8_t **msg, size
 /*
  * Sends one application message, in as many frames as it needs, through the
  * emit callback. SAFER_E_STATE before the channel is open, SAFER_E_TOOBIG past
- * the bound.
+ * the bound: these two are checked before anything is sent and leave the
+ * channel as it was, so a server can still answer with an error. A failure to
+ * encrypt or emit moves the channel to CHAN_FAILED.
  */
 int chan_send(chan *ch, const uint8_t *msg, size_t len);
 

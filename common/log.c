@@ -46,6 +46,6 @@ void log_at(enum log_level level, const char *file, int line, const char *fmt, .
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     /* One fprintf per line keeps lines whole when threads log together. */
-    fprintf(stderr, "%s %s %s %s:%d %s\n", stamp, log_prog, log_names[level], base ? base + 1 : file,
-            line, msg);
+    fprintf(stderr, "%s %s %s %s:%d %s\n", stamp, log_prog, log_names[level],
+        base ? base + 1 : file, line, msg);
 }
