@@ -4,6 +4,7 @@
  * a reused invite fails and an unenrolled key may only enrol.
  */
 #include <check.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,8 +80,12 @@ START_TEST(test_enrol_then_whoami_shows_admin)
 
     hx_safer(home, &res, "whoami", "--json");
     ck_assert_msg(res.status == 0, "whoami --json failed: %s", res.err);
-    ck_assert_ptr_nonnull(strstr(res.out, "\"initials\": \"AD\""));
-    ck_assert_ptr_nonnull(strstr(res.out, "\"admin\""));
+    json_t *j = json_loads(res.out, 0, NULL);
+    ck_assert_ptr_nonnull(j);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "initials")), "AD");
+    ck_assert_str_eq(json_string_value(json_object_get(j, "agency_code")), "council");
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(j, "roles"), 0)), "admin");
+    json_decref(j);
 
     hx_safer(home, &res, "ping");
     ck_assert_msg(res.status == 0, "ping failed: %s", res.err);

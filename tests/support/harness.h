@@ -14,7 +14,7 @@
 #define HX_OUT_MAX 65536
 
 typedef struct hx_server {
-    char root[HX_PATH_MAX]; /* a fresh temporary folder for this test */
+    char root[HX_PATH_MAX / 2]; /* a fresh temporary folder for this test */
     char dir[HX_PATH_MAX];  /* the data folder inside root */
     char log[HX_PATH_MAX];  /* saferd's stderr */
     char host[64];
