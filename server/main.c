@@ -1,0 +1,75 @@
+/*
+ * saferd's entry point: a table of subcommands {name, fn, summary}; main
+ * finds the one named and calls it with the rest of the command line. Usage
+ * is printed from the same table.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "common/log.h"
+#include "server/cmds.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} subcommands[] = {
+    { "init", cmd_init, "create a data folder with the server's keys and the first admin invite" },
+    { "run", cmd_run, "serve a data folder until SIGINT or SIGTERM" },
+};
+
+#define NSUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: saferd COMMAND [ARGS]\n\nCommands:\n");
+    for (size_t i = 0; i < NSUBCOMMANDS; i++)
+        fprintf(f, "  %-6s %s\n", subcommands[i].name, subcommands[i].summary);
+    fprintf(f,
+        "\n'saferd COMMAND --help' describes a command.\n"
+        "  --help     show this help\n"
+        "  --version  show the version\n");
+}
+
+static int run_subcommand(int argc, char **argv)
+{
+    for (size_t i = 0; i < NSUBCOMMANDS; i++) {
+        if (strcmp(argv[0], subcommands[i].name) == 0)
+            return subcommands[i].fn(argc, argv);
+    }
+    fprintf(stderr, "saferd: unknown command \"%s\"\n", argv[0]);
+    usage(stderr);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (sodium_init() < 0) {
+        fprintf(stderr, "saferd: cannot initialise libsodium\n");
+        return 1;
+    }
+    log_setup("saferd", LOG_INFO);
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0
+        || (strcmp(argv[1], "help") == 0 && argc == 2)) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("saferd %s\n", SAFER_VERSION);
+        return 0;
+    }
+    if (strcmp(argv[1], "help") == 0) {
+        /* "saferd help run" is "saferd run --help". */
+        char help[] = "--help";
+        char *args[] = { argv[2], help, NULL };
+
+        return run_subcommand(2, args);
+    }
+    return run_subcommand(argc - 1, argv + 1);
+}
