@@ -115,6 +115,20 @@ static int run_option(struct run_opts *o, const char *name, const char *val)
     return rc;
 }
 
+/* Checks a HOST:PORT from the command line or the store into o. */
+static int run_listen_addr(struct run_opts *o, const char *what, const char *s)
+{
+    char why[160];
+
+    if (strnlen(s, RUN_LISTEN_MAX + 1) > RUN_LISTEN_MAX
+        || invite_parse_hostport(s, o->host, sizeof(o->host), &o->port, why, sizeof(why)) < 0) {
+        fprintf(stderr, "saferd: run: %s \"%s\": %s\n", what, s,
+            strnlen(s, RUN_LISTEN_MAX + 1) > RUN_LISTEN_MAX ? "too long" : why);
+        return SAFER_E_INVAL;
+    }
+    return 0;
+}
+
 /* Parses argv into o. Returns 0, -1 after --help, or 2 (usage, printed). */
 static int run_parse(int argc, char **argv, struct run_opts *o)
 {
@@ -169,20 +183,8 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
     }
     if (o->dir[0] == '\0' || strnlen(o->dir, RUN_DIR_MAX + 1) > RUN_DIR_MAX)
         return run_bad("DIR", o->dir, "must be 1 to 3900 bytes long");
-    return 0;
-}
-
-/* Checks a HOST:PORT from the command line or the store into o. */
-static int run_listen_addr(struct run_opts *o, const char *what, const char *s)
-{
-    char why[160];
-
-    if (strnlen(s, RUN_LISTEN_MAX + 1) > RUN_LISTEN_MAX
-        || invite_parse_hostport(s, o->host, sizeof(o->host), &o->port, why, sizeof(why)) < 0) {
-        fprintf(stderr, "saferd: run: %s \"%s\": %s\n", what, s,
-            strnlen(s, RUN_LISTEN_MAX + 1) > RUN_LISTEN_MAX ? "too long" : why);
-        return SAFER_E_INVAL;
-    }
+    if (o->listen && run_listen_addr(o, "--listen", o->listen) < 0)
+        return 2;
     return 0;
 }
 
@@ -242,7 +244,7 @@ static int run_store(struct run_opts *o, store **st)
     if (rc < 0)
         return run_fail(path, rc);
     if (o->listen)
-        return run_listen_addr(o, "--listen", o->listen);
+        return 0; /* checked with the other options */
     rc = settings_get(*st, SETTINGS_LISTEN, listen, sizeof(listen));
     if (rc == SAFER_E_NOTFOUND)
         snprintf(listen, sizeof(listen), "%s", SAFERD_DEFAULT_LISTEN);

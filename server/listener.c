@@ -81,11 +81,27 @@ static void server_free_handle(uv_handle_t *h)
     free(h);
 }
 
-/* Accepts and closes at once; logs at most once per SERVER_REJECT_LOG_MS. */
+/*
+ * 1 if a line about refused or failed accepts may be logged now, else counts
+ * the event as one left unlogged: a flood of connections must not become a
+ * flood of log lines.
+ */
+static int server_log_allowed(server *srv)
+{
+    uint64_t now = uv_now(srv->loop);
+
+    if (srv->refuse_logged_at != 0 && now - srv->refuse_logged_at < SERVER_REJECT_LOG_MS) {
+        srv->refuse_quiet++;
+        return 0;
+    }
+    srv->refuse_logged_at = now ? now : 1;
+    return 1;
+}
+
+/* Accepts and closes at once, with a rate-limited log line. */
 static void server_refuse(server *srv, const char *why)
 {
     uv_tcp_t *t = malloc(sizeof(*t));
-    uint64_t now = uv_now(srv->loop);
 
     srv->stats.refused++;
     if (t != NULL) {
@@ -93,14 +109,11 @@ static void server_refuse(server *srv, const char *why)
         uv_accept((uv_stream_t *)&srv->listener, (uv_stream_t *)t);
         uv_close((uv_handle_t *)t, server_free_handle);
     }
-    if (srv->refuse_logged_at != 0 && now - srv->refuse_logged_at < SERVER_REJECT_LOG_MS) {
-        srv->refuse_quiet++;
-        return;
+    if (server_log_allowed(srv)) {
+        log_warn("refused a connection: %s (%llu more not logged since the last report)", why,
+            (unsigned long long)srv->refuse_quiet);
+        srv->refuse_quiet = 0;
     }
-    log_warn("refused a connection: %s (%llu more refused since the last report)", why,
-        (unsigned long long)srv->refuse_quiet);
-    srv->refuse_logged_at = now ? now : 1;
-    srv->refuse_quiet = 0;
 }
 
 static void server_on_connection(uv_stream_t *listener, int status)
@@ -108,7 +121,11 @@ static void server_on_connection(uv_stream_t *listener, int status)
     server *srv = listener->data;
 
     if (status < 0) {
-        log_warn("accept failed: %s", uv_strerror(status));
+        if (server_log_allowed(srv)) {
+            log_warn("accept failed: %s (%llu more not logged since the last report)",
+                uv_strerror(status), (unsigned long long)srv->refuse_quiet);
+            srv->refuse_quiet = 0;
+        }
         return;
     }
     if (srv->stopping)
