@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     build-essential cmake pkg-config clang-format
     libuv1-dev libprotobuf-c-dev protobuf-c-compiler libsodium-dev
-    libsqlite3-dev sqlite3 libjansson-dev check
+    libsqlite3-dev sqlite3 libjansson-dev check valgrind
 )
 
 if [ "$(id -u)" -ne 0 ]; then

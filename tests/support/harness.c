@@ -214,6 +214,16 @@ int hx_server_start(hx_server *s, const char *const *extra)
     size_t n = 0;
 
     snprintf(listen, sizeof(listen), "%s:%u", s->host, (unsigned)s->port);
+    /* CI runs the integration suites once more with saferd under valgrind, in
+     * a build without sanitizers, to catch uninitialised reads and leaks in
+     * the server's own process. */
+    if (getenv("SAFER_TEST_VALGRIND")) {
+        argv[n++] = "/usr/bin/valgrind";
+        argv[n++] = "--quiet";
+        argv[n++] = "--error-exitcode=99";
+        argv[n++] = "--leak-check=full";
+        argv[n++] = "--errors-for-leak-kinds=definite,indirect";
+    }
     argv[n++] = SAFERD_BIN;
     argv[n++] = "run";
     argv[n++] = s->dir;
@@ -235,7 +245,7 @@ int hx_server_start(hx_server *s, const char *const *extra)
     if (s->pid < 0)
         return -1;
     snprintf(want, sizeof(want), "listening on %s", listen);
-    if (!hx_log_contains(s, want, 20000)) {
+    if (!hx_log_contains(s, want, 60000)) {
         fprintf(stderr, "saferd did not report '%s'\n", want);
         return -1;
     }
