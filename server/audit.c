@@ -174,6 +174,11 @@ static int audit_walk_row(void *ctx, const store_val *cols, size_t ncols)
 
 int audit_verify(store *st, int64_t *bad_id, char *why, size_t why_len)
 {
+    return audit_verify_rows(st, NULL, bad_id, why, why_len);
+}
+
+int audit_verify_rows(store *st, int64_t *rows, int64_t *bad_id, char *why, size_t why_len)
+{
     struct audit_walk w = { 0 };
     int rc;
 
@@ -185,6 +190,8 @@ int audit_verify(store *st, int64_t *bad_id, char *why, size_t why_len)
         rc = store_read(st, ST_AUDIT_LIST, args, 2, audit_walk_row, &w);
         if (rc < 0)
             return rc;
+        if (rows)
+            *rows = w.last_id;
         if (rc > 0) {
             if (bad_id)
                 *bad_id = w.bad_id;

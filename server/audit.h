@@ -37,4 +37,10 @@ int audit_append(store_tx *tx, int64_t ts, const char *actor, const char *action
  */
 int audit_verify(store *st, int64_t *bad_id, char *why, size_t why_len);
 
+/*
+ * audit_verify, and sets *rows (when not NULL) to the rows that checked out:
+ * every row when the chain holds, the good rows before the bad one otherwise.
+ */
+int audit_verify_rows(store *st, int64_t *rows, int64_t *bad_id, char *why, size_t why_len);
+
 #endif

@@ -2,8 +2,10 @@
  * `saferd init DIR`: makes a new data folder. It holds the server's X25519
  * key (server.key), its Ed25519 signing seed (sign.key) and the database with
  * the partnership's settings, the first agency, the first admin and an enrol
- * invite for them, which is printed on its own line. Either all of it is made
- * or, on any failure, everything this run created is removed again.
+ * invite for them, which is printed on its own line. Missing parent folders
+ * are made as `mkdir -p` would (mode 0755). Either all of it is made or, on
+ * any failure, everything this run created is removed again, parent folders
+ * included, and nothing that was there before.
  */
 #include "server/cmds.h"
 
@@ -51,6 +53,8 @@ struct init_files {
     char key[INIT_PATH_MAX];
     char sign[INIT_PATH_MAX];
     char db[INIT_PATH_MAX];
+    size_t parents_from; /* the length of the first parent folder this run made */
+    int made_parents;    /* some parent folders were made (parents_from is set) */
     int made_dir;
     int made_key;
     int made_sign;
@@ -80,8 +84,9 @@ static void init_usage(FILE *f)
     fprintf(f,
         "usage: saferd init DIR [options]\n"
         "\n"
-        "Creates the data folder DIR (mode 0700) with the server's keys, the database\n"
-        "and an invite for the first admin, printed on its own line.\n"
+        "Creates the data folder DIR (mode 0700, with any missing parent folders\n"
+        "0755) holding the server's keys, the database and an invite for the first\n"
+        "admin, printed on its own line. On failure it removes what it made.\n"
         "\n"
         "  --listen HOST:PORT     the address saferd listens on and the invite names\n"
         "                         (default %s)\n"
@@ -244,6 +249,69 @@ static int init_dir_empty(const char *dir)
     return empty;
 }
 
+/* The length of dir without its trailing slashes (but at least 1). */
+static size_t init_dir_end(const char *dir)
+{
+    size_t end = strlen(dir);
+
+    while (end > 1 && dir[end - 1] == '/')
+        end--;
+    return end;
+}
+
+/* 1 if a slash at p in dir ends a parent folder's name, else 0. */
+static int init_is_parent_end(const char *dir, size_t p, size_t end)
+{
+    return p > 0 && p < end && dir[p] == '/' && dir[p - 1] != '/';
+}
+
+/*
+ * Makes the missing parent folders of DIR (mode 0755), remembering the first
+ * one made so that init_undo removes exactly those. Returns 0 or 1 (printed).
+ */
+static int init_parents(const struct init_opts *o, struct init_files *f)
+{
+    char path[INIT_PATH_MAX];
+    size_t end = init_dir_end(o->dir);
+    struct stat sb;
+
+    snprintf(path, sizeof(path), "%s", o->dir);
+    for (size_t p = 1; p < end; p++) {
+        if (!init_is_parent_end(path, p, end))
+            continue;
+        path[p] = '\0';
+        if (mkdir(path, 0755) == 0) {
+            if (!f->made_parents) {
+                f->made_parents = 1;
+                f->parents_from = p;
+            }
+        } else if (errno != EEXIST) {
+            return init_fail(path, strerror(errno));
+        } else if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+            return init_fail(path, "exists and is not a directory");
+        }
+        path[p] = '/';
+    }
+    return 0;
+}
+
+/* Removes the parent folders init_parents made, deepest first. */
+static void init_undo_parents(const struct init_opts *o, const struct init_files *f)
+{
+    char path[INIT_PATH_MAX];
+    size_t end = init_dir_end(o->dir);
+
+    if (!f->made_parents)
+        return;
+    snprintf(path, sizeof(path), "%s", o->dir);
+    for (size_t p = end; p-- > f->parents_from;) {
+        if (!init_is_parent_end(path, p, end))
+            continue;
+        path[p] = '\0';
+        rmdir(path);
+    }
+}
+
 /* Makes DIR 0700, or takes an existing empty one. Returns 0 or 1 (printed). */
 static int init_dir(const struct init_opts *o, struct init_files *f)
 {
@@ -253,6 +321,8 @@ static int init_dir(const struct init_opts *o, struct init_files *f)
     snprintf(f->key, sizeof(f->key), "%s/%s", o->dir, SAFERD_KEY_FILE);
     snprintf(f->sign, sizeof(f->sign), "%s/%s", o->dir, SAFERD_SIGN_FILE);
     snprintf(f->db, sizeof(f->db), "%s/%s", o->dir, SAFERD_DB_FILE);
+    if (init_parents(o, f) != 0)
+        return 1;
     if (mkdir(o->dir, 0700) == 0) {
         f->made_dir = 1;
         return 0;
@@ -291,6 +361,7 @@ static void init_undo(const struct init_opts *o, const struct init_files *f)
     }
     if (f->made_dir)
         rmdir(o->dir);
+    init_undo_parents(o, f);
 }
 
 static int init_write_key(const char *path, const uint8_t key[32], int *made)

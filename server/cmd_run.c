@@ -30,6 +30,7 @@
 #define RUN_LISTEN_MAX (INVITE_HOST_MAX + 8) /* "[host]:65535" */
 #define RUN_TIMEOUT_MS_MAX 86400000u         /* one day */
 #define RUN_CONNS_MAX 1000000u
+#define RUN_FAILURES_MAX RATELIMIT_FAILURES_MAX
 /* File descriptors wanted beyond one per connection: the store, the loop, logs. */
 #define RUN_FD_SPARE 64u
 
@@ -59,10 +60,17 @@ static void run_usage(FILE *f)
         "  --max-conns N              connections at most, 1 to %u (default %u)\n"
         "  --max-handshakes N         unfinished handshakes at most, 1 to %u\n"
         "                             (default %u)\n"
+        "  --max-failures N           refuse an address for the rest of its window\n"
+        "                             after more than N failed handshakes or\n"
+        "                             unknown keys, 1 to %u (default %u)\n"
+        "  --failure-window-ms M      the length of that window in ms, 1 to %u\n"
+        "                             (default %u)\n"
         "  --log-level LEVEL          debug, info, warn or error (default info)\n"
         "  -h, --help                 show this help\n",
         RUN_TIMEOUT_MS_MAX, SERVER_HANDSHAKE_MS_DEFAULT, RUN_TIMEOUT_MS_MAX, SERVER_IDLE_MS_DEFAULT,
-        RUN_CONNS_MAX, SERVER_MAX_CONNS_DEFAULT, RUN_CONNS_MAX, SERVER_MAX_HANDSHAKES_DEFAULT);
+        RUN_CONNS_MAX, SERVER_MAX_CONNS_DEFAULT, RUN_CONNS_MAX, SERVER_MAX_HANDSHAKES_DEFAULT,
+        RUN_FAILURES_MAX, SERVER_MAX_FAILURES_DEFAULT, RUN_TIMEOUT_MS_MAX,
+        SERVER_FAILURE_WINDOW_MS_DEFAULT);
 }
 
 static int run_bad(const char *opt, const char *val, const char *why)
@@ -107,6 +115,11 @@ static int run_option(struct run_opts *o, const char *name, const char *val)
     } else if (strcmp(name, "--max-handshakes") == 0) {
         rc = run_number(name, val, RUN_CONNS_MAX, &n);
         o->lim.max_handshakes = (size_t)n;
+    } else if (strcmp(name, "--max-failures") == 0) {
+        rc = run_number(name, val, RUN_FAILURES_MAX, &n);
+        o->lim.max_failures = (uint32_t)n;
+    } else if (strcmp(name, "--failure-window-ms") == 0) {
+        rc = run_number(name, val, RUN_TIMEOUT_MS_MAX, &o->lim.failure_window_ms);
     } else {
         o->level = log_level_parse(val);
         if (o->level < 0)
@@ -133,7 +146,7 @@ static int run_listen_addr(struct run_opts *o, const char *what, const char *s)
 static int run_parse(int argc, char **argv, struct run_opts *o)
 {
     static const char *const names[] = { "--listen", "--handshake-timeout-ms", "--idle-timeout-ms",
-        "--max-conns", "--max-handshakes", "--log-level" };
+        "--max-conns", "--max-handshakes", "--max-failures", "--failure-window-ms", "--log-level" };
     const size_t nnames = sizeof(names) / sizeof(names[0]);
 
     for (int i = 1; i < argc; i++) {
@@ -331,6 +344,8 @@ int cmd_run(int argc, char **argv)
     o.lim.max_conns = SERVER_MAX_CONNS_DEFAULT;
     o.lim.max_handshakes = SERVER_MAX_HANDSHAKES_DEFAULT;
     o.lim.wq_cap = SERVER_WQ_CAP_DEFAULT;
+    o.lim.max_failures = SERVER_MAX_FAILURES_DEFAULT;
+    o.lim.failure_window_ms = SERVER_FAILURE_WINDOW_MS_DEFAULT;
     o.level = LOG_INFO;
     switch (run_parse(argc, argv, &o)) {
     case 0:

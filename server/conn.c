@@ -13,6 +13,10 @@
  * A connection's memory is freed only when both of its handles have closed,
  * every write callback has run and no asynchronous job still holds it.
  *
+ * Failures for the rate limit (listener.c) are counted in one place, when a
+ * connection closes: a handshake that never completed, or a session of an
+ * unknown key that never enrolled. A server shutdown counts nothing.
+ *
  * Sections: life and death; writing; reading and framing; the session.
  */
 #include "server/conn.h"
@@ -52,6 +56,7 @@ struct conn {
     conn_state state;           /* where the connection is in its life */
     session sess;               /* who the peer is, once the handshake is done */
     char addr[SERVER_ADDR_MAX]; /* the peer's address, for logs */
+    char ip[RATELIMIT_KEY_MAX]; /* its IP alone, which failures are counted under */
     uint8_t in[CONN_INBUF];     /* bytes read and not yet consumed */
     size_t in_start;            /* first unconsumed byte in in */
     size_t in_end;              /* end of the bytes read into in */
@@ -70,6 +75,8 @@ struct conn {
     int lingering;              /* write side shut down; waiting for the peer's EOF */
     int closed;                 /* uv_close has been called on the handles */
     int counted_hs;             /* counted in srv->nhandshakes */
+    int unknown_key;            /* the handshake carried a key that maps to nobody */
+    int quiet;                  /* refused at once: closing is not worth a log line */
     const char *close_reason;   /* why, for the log line of a delayed close */
 };
 
@@ -107,18 +114,32 @@ static void conn_on_handle_closed(uv_handle_t *h)
     conn_maybe_free(c);
 }
 
+/*
+ * Counts a failure for the peer's address if this close ends a handshake that
+ * never completed, or a session of an unknown key that never enrolled.
+ */
+static void conn_count_failure(conn *c)
+{
+    if (c->counted_hs || (c->state == CONN_OPEN && c->unknown_key && !c->sess.enrolled))
+        server_peer_failed(c->srv, c->ip);
+}
+
 void conn_close(conn *c, const char *reason)
 {
     if (c->closed)
         return;
     c->closed = 1;
+    conn_count_failure(c);
     if (c->counted_hs) {
         c->counted_hs = 0;
         c->srv->nhandshakes--;
     }
     c->state = CONN_CLOSING;
     c->reading = 0;
-    log_info("closed %s: %s", c->addr, reason);
+    if (c->quiet)
+        log_debug("closed %s: %s", c->addr, reason);
+    else
+        log_info("closed %s: %s", c->addr, reason);
     /* uv_close cancels pending writes; their callbacks run before the close callback. */
     uv_close((uv_handle_t *)&c->tcp, conn_on_handle_closed);
     uv_close((uv_handle_t *)&c->timer, conn_on_handle_closed);
@@ -513,16 +534,17 @@ static void conn_on_open(conn *c)
         c->sess.enrolled = 1;
         log_info("handshake done %s key %s: %s", c->addr, c->sess.fpr, c->sess.who.initials);
     } else if (rc == SAFER_E_NOTFOUND) {
+        c->unknown_key = 1;
         log_info("handshake done %s key %s: not enrolled", c->addr, c->sess.fpr);
     } else if (rc == SAFER_E_REVOKED || rc == SAFER_E_PERM) {
         int revoked = rc == SAFER_E_REVOKED;
-
-        log_warn("handshake done %s key %s: %s", c->addr, c->sess.fpr,
-            revoked ? "revoked key" : "deactivated account");
         const char *why = revoked ? "this key has been revoked; ask an admin"
                                   : "this account or its agency has been deactivated";
 
-        if (dispatch_send(c, 0, rc, why, NULL) == 0)
+        log_warn("handshake done %s key %s: %s", c->addr, c->sess.fpr,
+            revoked ? "revoked key" : "deactivated account");
+        /* Either way the key no longer authenticates anyone: UNAUTHENTICATED on the wire. */
+        if (dispatch_send(c, 0, revoked ? rc : SAFER_E_UNAUTH, why, NULL) == 0)
             conn_close_after_write(c, revoked ? "revoked key" : "deactivated account");
         else
             conn_close(c, "cannot send the refusal");
@@ -543,8 +565,14 @@ static int conn_start(conn *c)
 
     if (uv_accept((uv_stream_t *)&srv->listener, (uv_stream_t *)&c->tcp) < 0)
         return SAFER_E_IO;
-    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &namelen) == 0)
+    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &namelen) == 0) {
         server_format_addr((struct sockaddr *)&ss, c->addr);
+        server_peer_key((struct sockaddr *)&ss, c->ip);
+    }
+    if (c->ip[0] != '\0' && server_peer_refused(srv, c->ip)) {
+        c->quiet = 1;
+        return SAFER_E_LIMIT;
+    }
     /* Requests and answers are small and alternate: Nagle would only add delay. */
     uv_tcp_nodelay(&c->tcp, 1);
     cfg.initiator = 0;
@@ -566,6 +594,7 @@ static int conn_start(conn *c)
 void conn_accept(server *srv)
 {
     conn *c = calloc(1, sizeof(*c));
+    int rc;
 
     if (!c) {
         log_error("out of memory accepting a connection");
@@ -584,6 +613,9 @@ void conn_accept(server *srv)
     uv_timer_init(srv->loop, &c->timer);
     c->timer.data = c;
     c->handles++;
-    if (conn_start(c) < 0)
+    rc = conn_start(c);
+    if (rc == SAFER_E_LIMIT)
+        conn_close(c, "rate limited");
+    else if (rc < 0)
         conn_close(c, "cannot set the connection up");
 }

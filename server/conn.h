@@ -27,6 +27,10 @@ typedef struct session {
     ident who;                       /* the person, when enrolled */
     uint8_t pk[SERVER_KEY_BYTES];    /* the static key the handshake carried */
     char fpr[KEYFILE_FPR_CHARS + 1]; /* its fingerprint, for logs and whoami */
+    int in_flight;                   /* dispatch: a request is being handled and not yet answered */
+    int touched;                     /* dispatch: this session's use of its key has been recorded */
+    int ended; /* sessions.c: 0, or the code (SAFER_E_REVOKED, SAFER_E_UNAUTH) that ends
+                  this session once the request in flight is answered */
 } session;
 
 /* Accepts the pending connection on srv's listener and starts its handshake. */

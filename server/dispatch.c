@@ -12,14 +12,44 @@
 
 #include "common/err.h"
 #include "common/log.h"
+#include "server/people.h"
+#include "server/sessions.h"
 
+#define ADMIN ROLE_BIT_ADMIN
+#define ADMIN_CHAIR (ROLE_BIT_ADMIN | ROLE_BIT_CHAIR)
+#define ROW(body, name, auth, roles, owner, fn)                                                    \
+    {                                                                                              \
+        SAFER__REQUEST__BODY_##body, name, auth, roles, owner, fn                                  \
+    }
+
+/*
+ * Who may make what: docs/PROTOCOL.md section 7 prints the same table. A
+ * caller with several roles may make a request if any of them is listed.
+ */
 static const dispatch_row dispatch_rows[] = {
-    { SAFER__REQUEST__BODY_PING, "ping", DISPATCH_AUTH, ROLE_BITS_ALL, OWNER_NONE, handle_ping },
-    { SAFER__REQUEST__BODY_WHOAMI, "whoami", DISPATCH_AUTH, ROLE_BITS_ALL, OWNER_NONE,
-        handle_whoami },
-    { SAFER__REQUEST__BODY_ENROL, "enrol", DISPATCH_UNENROLLED_ONLY, 0, OWNER_NONE, handle_enrol },
-    { SAFER__REQUEST__BODY_GOODBYE, "goodbye", DISPATCH_ENROL_ONLY_OK, ROLE_BITS_ALL, OWNER_NONE,
-        handle_goodbye },
+    ROW(PING, "ping", DISPATCH_AUTH, ROLE_BITS_ALL, OWNER_NONE, handle_ping),
+    ROW(WHOAMI, "whoami", DISPATCH_AUTH, ROLE_BITS_ALL, OWNER_NONE, handle_whoami),
+    ROW(ENROL, "enrol", DISPATCH_UNENROLLED_ONLY, 0, OWNER_NONE, handle_enrol),
+    ROW(GOODBYE, "goodbye", DISPATCH_ENROL_ONLY_OK, ROLE_BITS_ALL, OWNER_NONE, handle_goodbye),
+
+    ROW(AGENCY_ADD, "agency_add", DISPATCH_AUTH, ADMIN, OWNER_NONE, handle_agency_add),
+    ROW(AGENCY_LIST, "agency_list", DISPATCH_AUTH, ADMIN_CHAIR, OWNER_NONE, handle_agency_list),
+    ROW(AGENCY_RENAME, "agency_rename", DISPATCH_AUTH, ADMIN, OWNER_NONE, handle_agency_rename),
+    ROW(AGENCY_DEACTIVATE, "agency_deactivate", DISPATCH_AUTH, ADMIN, OWNER_NONE,
+        handle_agency_deactivate),
+    ROW(PERSON_ADD, "person_add", DISPATCH_AUTH, ADMIN, OWNER_NONE, handle_person_add),
+    ROW(PERSON_LIST, "person_list", DISPATCH_AUTH, ADMIN_CHAIR, OWNER_NONE, handle_person_list),
+    ROW(PERSON_SET_ROLES, "person_set_roles", DISPATCH_AUTH, ADMIN, OWNER_NONE,
+        handle_person_set_roles),
+    ROW(PERSON_DEACTIVATE, "person_deactivate", DISPATCH_AUTH, ADMIN, OWNER_NONE,
+        handle_person_deactivate),
+    ROW(INVITE_CREATE, "invite_create", DISPATCH_AUTH, ADMIN, OWNER_NONE, handle_invite_create),
+    ROW(KEY_LIST, "key_list", DISPATCH_AUTH, ADMIN, OWNER_NONE, handle_key_list),
+    ROW(KEY_REVOKE, "key_revoke", DISPATCH_AUTH, ADMIN, OWNER_NONE, handle_key_revoke),
+    ROW(ROTATE_BEGIN, "rotate_begin", DISPATCH_AUTH, ROLE_BITS_ALL, OWNER_OWN_KEY,
+        handle_rotate_begin),
+    ROW(AUDIT_LIST, "audit_list", DISPATCH_AUTH, ADMIN, OWNER_NONE, handle_audit_list),
+    ROW(AUDIT_VERIFY, "audit_verify", DISPATCH_AUTH, ADMIN, OWNER_NONE, handle_audit_verify),
 };
 
 #define DISPATCH_NROWS (sizeof(dispatch_rows) / sizeof(dispatch_rows[0]))
@@ -76,33 +106,43 @@ int dispatch_send(conn *c, uint64_t id, int rc, const char *msg, Safer__Response
 
 void dispatch_reply(conn *c, uint64_t id, int rc, const char *msg, Safer__Response *rs)
 {
+    session *s = conn_session(c);
+
     if (conn_is_open(c))
         dispatch_send(c, id, rc, msg, rs);
+    s->in_flight = 0;
+    /* A session ended while this request was in flight closes now that it is answered. */
+    if (s->ended)
+        sessions_end_now(c);
     conn_request_done(c);
 }
 
-/*
- * Checks the caller against row; 0 if allowed, else the code and sets *why to
- * the message the client sees.
- */
-static int dispatch_authorise(const session *s, const dispatch_row *row, const char **why)
+int dispatch_check(const session *s, const dispatch_row *row, char *why, size_t why_len)
 {
+    char need[64];
+    char have[64];
+
     if (!s->enrolled) {
         if (row->auth == DISPATCH_AUTH) {
-            *why = "this key is not enrolled: run 'safer enrol INVITE' first";
+            snprintf(why, why_len, "this key is not enrolled: run 'safer enrol INVITE' first");
             return SAFER_E_UNAUTH;
         }
         return 0;
     }
     if (row->auth == DISPATCH_UNENROLLED_ONLY) {
-        *why = "this key is already enrolled";
+        snprintf(why, why_len, "this key is already enrolled");
         return SAFER_E_EXISTS;
     }
     if (row->auth == DISPATCH_AUTH && (s->who.roles & row->roles) == 0) {
-        *why = "your roles do not allow this request";
+        people_roles_text(row->roles, " or ", need, sizeof(need));
+        people_roles_text(s->who.roles, " and ", have, sizeof(have));
+        snprintf(why, why_len, "%s needs the %s role; you have %s", row->name, need, have);
         return SAFER_E_PERM;
     }
-    /* OWNER_NONE is the only ownership rule so far: roles alone decide. */
+    /*
+     * OWNER_OWN_KEY needs no check here: such a request names no target, and
+     * its handler acts on the session's own credential only.
+     */
     return 0;
 }
 
@@ -111,7 +151,7 @@ void dispatch_message(conn *c, const uint8_t *msg, size_t len)
     pb_budget budget;
     Safer__Request *rq;
     const dispatch_row *row;
-    const char *why = NULL;
+    char why[DISPATCH_WHY_MAX];
     int rc;
 
     pb_budget_init(&budget, PB_BUDGET_DEFAULT);
@@ -125,12 +165,14 @@ void dispatch_message(conn *c, const uint8_t *msg, size_t len)
             conn_close_after_write(c, "request without an id");
         goto out;
     }
+    conn_session(c)->in_flight = 1;
+    sessions_touch(c);
     row = dispatch_lookup(rq->body_case);
     if (row == NULL) {
         dispatch_reply(c, rq->id, SAFER_E_INVAL, "unknown or missing request type", NULL);
         goto out;
     }
-    rc = dispatch_authorise(conn_session(c), row, &why);
+    rc = dispatch_check(conn_session(c), row, why, sizeof(why));
     if (rc < 0) {
         log_info("%s: %s refused: %s", conn_addr(c), row->name, err_status_name(err_status(rc)));
         dispatch_reply(c, rq->id, rc, why, NULL);
@@ -142,4 +184,51 @@ void dispatch_message(conn *c, const uint8_t *msg, size_t len)
         dispatch_reply(c, rq->id, rc, NULL, NULL);
 out:
     pb_request_free(&budget, rq);
+}
+
+/* A write job in flight for a request: who to answer and how. */
+typedef struct dispatch_job {
+    conn *c;                   /* held until the answer has run */
+    uint64_t id;               /* the request to answer */
+    store_job_fn job;          /* the work, on the writer thread */
+    dispatch_answer_fn answer; /* the answer, on the loop */
+    void *ctx;                 /* the job's own state, owned by answer */
+} dispatch_job;
+
+static int dispatch_job_run(store_tx *tx, void *ctx)
+{
+    dispatch_job *dj = ctx;
+
+    return dj->job(tx, dj->ctx);
+}
+
+static void dispatch_job_done(void *ctx, int rc)
+{
+    dispatch_job *dj = ctx;
+    conn *c = dj->c;
+
+    dj->answer(c, dj->id, dj->ctx, rc);
+    free(dj);
+    conn_release(c);
+}
+
+int dispatch_submit(conn *c, uint64_t id, store_job_fn job, dispatch_answer_fn answer, void *ctx)
+{
+    dispatch_job *dj = calloc(1, sizeof(*dj));
+    int rc;
+
+    if (dj == NULL)
+        return SAFER_E_NOMEM;
+    dj->c = c;
+    dj->id = id;
+    dj->job = job;
+    dj->answer = answer;
+    dj->ctx = ctx;
+    rc = store_submit(conn_server(c)->st, dispatch_job_run, dispatch_job_done, dj);
+    if (rc < 0) {
+        free(dj);
+        return rc;
+    }
+    conn_hold(c);
+    return 0;
 }

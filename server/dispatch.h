@@ -34,7 +34,9 @@ typedef enum dispatch_auth {
 
 /* Which records a caller may touch beyond what their roles allow. */
 typedef enum dispatch_owner {
-    OWNER_NONE, /* no ownership rule: roles decide */
+    OWNER_NONE,    /* no ownership rule: roles decide */
+    OWNER_OWN_KEY, /* acts only on the key of the caller's own session (the handler never
+                      takes a target from the request) */
 } dispatch_owner;
 
 typedef int (*dispatch_fn)(conn *c, const Safer__Request *rq);
@@ -48,6 +50,9 @@ typedef struct dispatch_row {
     dispatch_fn fn;                /* the handler */
 } dispatch_row;
 
+/* The longest message dispatch_check writes (why_len). */
+#define DISPATCH_WHY_MAX 160
+
 /* The largest ping payload echoed. */
 #define DISPATCH_PING_MAX 1024
 
@@ -57,6 +62,14 @@ const dispatch_row *dispatch_lookup(Safer__Request__BodyCase body);
 /* The rows, read-only, for tests and documentation. */
 size_t dispatch_count(void);
 const dispatch_row *dispatch_row_at(size_t i);
+
+/*
+ * Checks the caller of session s against row (enrolment, then the union of
+ * the caller's roles, then ownership). Returns 0 if allowed; else
+ * SAFER_E_UNAUTH, SAFER_E_EXISTS or SAFER_E_PERM with the client's message in
+ * why, e.g. "agency_add needs the admin role; you have lead and member".
+ */
+int dispatch_check(const session *s, const dispatch_row *row, char *why, size_t why_len);
 
 /*
  * Handles one application message: unpacks it with a budget, checks its id,
@@ -75,10 +88,48 @@ int dispatch_send(conn *c, uint64_t id, int rc, const char *msg, Safer__Response
 /* dispatch_send, then marks the request answered. */
 void dispatch_reply(conn *c, uint64_t id, int rc, const char *msg, Safer__Response *rs);
 
+/*
+ * Answers a request whose work is a store write job. Called on the loop once
+ * the job's batch is durable (rc 0) or has failed, even if the connection has
+ * closed meanwhile, so that work after a commit (sessions_recheck) still
+ * happens; dispatch_reply is harmless on a closed connection. It owns ctx and
+ * frees it.
+ */
+typedef void (*dispatch_answer_fn)(conn *c, uint64_t id, void *ctx, int rc);
+
+/*
+ * Submits job(ctx) to the store's writer and holds c until answer has run.
+ * Returns 0, or a negative code with nothing submitted (ctx stays the
+ * caller's).
+ */
+int dispatch_submit(conn *c, uint64_t id, store_job_fn job, dispatch_answer_fn answer, void *ctx);
+
 /* Handlers (handle_session.c). */
 int handle_ping(conn *c, const Safer__Request *rq);
 int handle_whoami(conn *c, const Safer__Request *rq);
 int handle_enrol(conn *c, const Safer__Request *rq);
 int handle_goodbye(conn *c, const Safer__Request *rq);
+
+/* Handlers (handle_agency.c). */
+int handle_agency_add(conn *c, const Safer__Request *rq);
+int handle_agency_list(conn *c, const Safer__Request *rq);
+int handle_agency_rename(conn *c, const Safer__Request *rq);
+int handle_agency_deactivate(conn *c, const Safer__Request *rq);
+
+/* Handlers (handle_person.c). */
+int handle_person_add(conn *c, const Safer__Request *rq);
+int handle_person_list(conn *c, const Safer__Request *rq);
+int handle_person_set_roles(conn *c, const Safer__Request *rq);
+int handle_person_deactivate(conn *c, const Safer__Request *rq);
+int handle_invite_create(conn *c, const Safer__Request *rq);
+
+/* Handlers (handle_key.c). */
+int handle_key_list(conn *c, const Safer__Request *rq);
+int handle_key_revoke(conn *c, const Safer__Request *rq);
+int handle_rotate_begin(conn *c, const Safer__Request *rq);
+
+/* Handlers (handle_audit.c). */
+int handle_audit_list(conn *c, const Safer__Request *rq);
+int handle_audit_verify(conn *c, const Safer__Request *rq);
 
 #endif

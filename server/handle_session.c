@@ -15,6 +15,7 @@
 
 #include "common/err.h"
 #include "common/log.h"
+#include "server/sessions.h"
 #include "server/settings.h"
 
 /* The partnership's name for answers; empty if the setting is missing. */
@@ -125,6 +126,11 @@ static void handle_enrol_done(void *ctx, int rc)
     } else {
         log_info("%s: enrolment refused: %s", conn_addr(c), err_msg(rc));
         dispatch_reply(c, job->id, rc, job->en.why[0] ? job->en.why : NULL, NULL);
+    }
+    /* A rotation revoked the old key: its live sessions end now. */
+    if (rc == 0 && job->en.replaced_cred_id != 0) {
+        log_info("rotated %s: key %s replaced", job->en.who.initials, job->en.replaced_fpr);
+        sessions_recheck(conn_server(c));
     }
     sodium_memzero(job, sizeof(*job));
     free(job);

@@ -139,7 +139,7 @@ struct ident_invite {
     int found;
     int64_t id;
     int64_t person_id;
-    int enrol; /* the purpose is 'enrol' */
+    int rotate; /* the purpose is 'rotate' */
     int64_t expires;
     int used;
 };
@@ -154,7 +154,7 @@ static int ident_invite_row(void *ctx, const store_val *c, size_t n)
     inv->found = 1;
     inv->id = c[0].i;
     inv->person_id = c[1].i;
-    inv->enrol = strcmp(c[2].p, IDENT_PURPOSE_ENROL) == 0;
+    inv->rotate = strcmp(c[2].p, IDENT_PURPOSE_ROTATE) == 0;
     inv->expires = c[3].i;
     inv->used = c[4].type != STORE_NULL;
     return 0;
@@ -192,11 +192,6 @@ static int ident_check_invite(store_tx *tx, ident_enrol *en, struct ident_invite
             when);
         return SAFER_E_EXPIRED;
     }
-    if (!inv->enrol) {
-        snprintf(en->why, sizeof(en->why),
-            "this code is for replacing a key, not for a first enrolment");
-        return SAFER_E_PRECOND;
-    }
     return 0;
 }
 
@@ -225,40 +220,110 @@ static int ident_check_person(store_tx *tx, ident_enrol *en, int64_t person_id)
     return 0;
 }
 
-int ident_enrol_job(store_tx *tx, void *arg)
+/* ST_INVITE_REPLACES: replaces_cred_id (NULL for a first enrolment). */
+static int ident_replaces_row(void *ctx, const store_val *c, size_t n)
 {
-    ident_enrol *en = arg;
-    struct ident_invite inv = { 0 };
+    if (n != 1)
+        return SAFER_E_DB;
+    *(int64_t *)ctx = c[0].type == STORE_INT ? c[0].i : 0;
+    return 0;
+}
+
+/* ST_CRED_BY_ID: id, person_id, initials, fingerprint, created, last_used, revoked. */
+struct ident_cred {
+    int found;
+    int64_t person_id;
+    int revoked;
     char fpr[KEYFILE_FPR_CHARS + 1];
-    char object[16 + IDENT_INITIALS_MAX];
-    char detail[16 + KEYFILE_FPR_CHARS];
+};
+
+static int ident_cred_by_id_row(void *ctx, const store_val *c, size_t n)
+{
+    struct ident_cred *cr = ctx;
+
+    if (n != 7 || c[1].type != STORE_INT || c[3].type != STORE_TEXT
+        || ident_copy(cr->fpr, sizeof(cr->fpr), &c[3]) < 0)
+        return SAFER_E_DB;
+    cr->found = 1;
+    cr->person_id = c[1].i;
+    cr->revoked = c[6].type != STORE_NULL;
+    return 0;
+}
+
+/* A rotation: revokes the credential the code replaces, which must still be live. */
+static int ident_rotate_old(store_tx *tx, ident_enrol *en, const struct ident_invite *inv)
+{
+    struct ident_cred cr = { 0 };
+    int64_t old = 0;
     int rc;
 
-    memset(&en->who, 0, sizeof(en->who));
-    en->why[0] = '\0';
-    if (strnlen(en->code, sizeof(en->code)) >= sizeof(en->code) || en->code[0] == '\0') {
-        snprintf(en->why, sizeof(en->why), "this invite code is not known");
-        return SAFER_E_NOTFOUND;
-    }
-    rc = ident_check_invite(tx, en, &inv);
-    if (rc < 0)
-        return rc;
-    rc = ident_check_person(tx, en, inv.person_id);
-    if (rc < 0)
-        return rc;
-
-    keyfile_fingerprint(en->pk, fpr);
     {
-        const store_val args[]
-            = { SV_INT(inv.person_id), SV_BLOB(en->pk, 32), SV_TEXT(fpr), SV_INT(en->now) };
-        rc = store_tx_exec(tx, ST_CRED_INSERT, args, 4, NULL, NULL);
+        const store_val args[] = { SV_INT(inv->id) };
+        rc = store_tx_exec(tx, ST_INVITE_REPLACES, args, 1, ident_replaces_row, &old);
     }
+    if (rc == 0 && old > 0) {
+        const store_val args[] = { SV_INT(old) };
+        rc = store_tx_exec(tx, ST_CRED_BY_ID, args, 1, ident_cred_by_id_row, &cr);
+    }
+    if (rc != 0)
+        return rc < 0 ? rc : SAFER_E_DB;
+    if (!cr.found || cr.revoked || cr.person_id != inv->person_id) {
+        snprintf(en->why, sizeof(en->why),
+            "the key this rotation code replaces has been revoked; ask an admin for an invite");
+        return SAFER_E_PRECOND;
+    }
+    {
+        const store_val args[] = { SV_INT(en->now), SV_INT(old) };
+        rc = store_tx_exec(tx, ST_CRED_REVOKE, args, 2, NULL, NULL);
+    }
+    if (rc < 0)
+        return rc;
+    en->replaced_cred_id = old;
+    snprintf(en->replaced_fpr, sizeof(en->replaced_fpr), "%s", cr.fpr);
+    return 0;
+}
+
+/* Adds the credential for en->pk to the invited person. */
+static int ident_add_cred(store_tx *tx, ident_enrol *en, int64_t person_id, const char *fpr)
+{
+    const store_val args[]
+        = { SV_INT(person_id), SV_BLOB(en->pk, 32), SV_TEXT(fpr), SV_INT(en->now) };
+    int rc = store_tx_exec(tx, ST_CRED_INSERT, args, 4, NULL, NULL);
+
     if (rc == SAFER_E_EXISTS)
         snprintf(en->why, sizeof(en->why), "this key is already enrolled");
     if (rc < 0)
         return rc;
     en->who.cred_id = store_tx_last_id(tx);
     memcpy(en->who.pk, en->pk, 32);
+    return 0;
+}
+
+int ident_enrol_job(store_tx *tx, void *arg)
+{
+    ident_enrol *en = arg;
+    struct ident_invite inv = { 0 };
+    char fpr[KEYFILE_FPR_CHARS + 1];
+    char object[16 + KEYFILE_FPR_CHARS];
+    char detail[48 + KEYFILE_FPR_CHARS];
+    int rc;
+
+    memset(&en->who, 0, sizeof(en->who));
+    en->why[0] = '\0';
+    en->replaced_cred_id = 0;
+    en->replaced_fpr[0] = '\0';
+    if (strnlen(en->code, sizeof(en->code)) >= sizeof(en->code) || en->code[0] == '\0') {
+        snprintf(en->why, sizeof(en->why), "this invite code is not known");
+        return SAFER_E_NOTFOUND;
+    }
+    if ((rc = ident_check_invite(tx, en, &inv)) < 0
+        || (rc = ident_check_person(tx, en, inv.person_id)) < 0)
+        return rc;
+    if (inv.rotate && (rc = ident_rotate_old(tx, en, &inv)) < 0)
+        return rc;
+    keyfile_fingerprint(en->pk, fpr);
+    if ((rc = ident_add_cred(tx, en, inv.person_id, fpr)) < 0)
+        return rc;
     {
         const store_val args[] = { SV_INT(en->now), SV_INT(inv.id) };
         rc = store_tx_exec(tx, ST_INVITE_MARK_USED, args, 2, NULL, NULL);
@@ -268,6 +333,12 @@ int ident_enrol_job(store_tx *tx, void *arg)
     if (store_tx_changes(tx) != 1) {
         snprintf(en->why, sizeof(en->why), "this invite has already been used");
         return SAFER_E_USED;
+    }
+    if (inv.rotate) {
+        snprintf(object, sizeof(object), "key:%s", fpr);
+        snprintf(detail, sizeof(detail), "new key for %s replaces key %s, now revoked",
+            en->who.initials, en->replaced_fpr);
+        return audit_append(tx, en->now, en->who.initials, "key.rotate", object, detail);
     }
     snprintf(object, sizeof(object), "person:%s", en->who.initials);
     snprintf(detail, sizeof(detail), "key %s", fpr);

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "common/keyfile.h"
 #include "server/store.h"
 
 /* Role bits; the wire names them with the Role enum. */
@@ -46,21 +47,29 @@ int ident_partnership(store *st, char *buf, size_t len);
 
 /* An enrolment in flight: inputs, then outputs filled by the write job. */
 typedef struct ident_enrol {
-    char code[32];  /* the invite code as the client sent it */
-    uint8_t pk[32]; /* the key the handshake carried */
-    int64_t now;    /* UTC seconds */
-    ident who;      /* filled on success */
-    char why[160];  /* on failure: a message for the client (no secrets) */
+    char code[32];            /* the invite code as the client sent it */
+    uint8_t pk[32];           /* the key the handshake carried */
+    int64_t now;              /* UTC seconds */
+    ident who;                /* filled on success */
+    char why[160];            /* on failure: a message for the client (no secrets) */
+    int64_t replaced_cred_id; /* a rotation: the credential revoked; else 0 */
+    char replaced_fpr[KEYFILE_FPR_CHARS + 1]; /* and its fingerprint */
 } ident_enrol;
 
 /*
  * The write job that redeems en->code for en->pk: the invite must exist, be
  * unexpired and unused, and the key must not be enrolled already. Marks the
  * invite used, adds the credential and appends to the audit log, all in the
- * batch transaction. Returns 0, SAFER_E_NOTFOUND (unknown code),
- * SAFER_E_EXPIRED, SAFER_E_USED, SAFER_E_EXISTS (key already enrolled),
- * SAFER_E_PERM (person or agency deactivated), SAFER_E_PRECOND (a code made
- * for another purpose, such as a key rotation), with en->why set.
+ * batch transaction.
+ *
+ * A rotation code (purpose 'rotate') does the same for the person who asked
+ * for it and, in the same transaction, revokes the credential the code
+ * replaces (en->replaced_cred_id, en->replaced_fpr) and audits "key.rotate".
+ *
+ * Returns 0, SAFER_E_NOTFOUND (unknown code), SAFER_E_EXPIRED, SAFER_E_USED,
+ * SAFER_E_EXISTS (key already enrolled), SAFER_E_PERM (person or agency
+ * deactivated), SAFER_E_PRECOND (the key a rotation code replaces is revoked
+ * already), with en->why set.
  */
 int ident_enrol_job(store_tx *tx, void *en);
 

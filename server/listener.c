@@ -7,6 +7,13 @@
  * backlog would only make the client wait), with at most one log line per
  * SERVER_REJECT_LOG_MS saying how many were refused.
  *
+ * Failures per source address: conn.c reports each handshake that does not
+ * complete and each session of an unknown key that closes without enrolling
+ * (server_peer_failed). An address with more than --max-failures of them in
+ * its window (ratelimit.h) has its connections accepted and closed at once
+ * until the window ends, with one log line per window. Loopback is not
+ * exempt: a local proxy in front of saferd would otherwise exempt everyone.
+ *
  * Sections: addresses; admission; shutdown; set-up.
  */
 #include "server/server.h"
@@ -41,6 +48,17 @@ void server_format_addr(const struct sockaddr *sa, char out[SERVER_ADDR_MAX])
     } else {
         snprintf(out, SERVER_ADDR_MAX, "unknown address");
     }
+}
+
+void server_peer_key(const struct sockaddr *sa, char out[RATELIMIT_KEY_MAX])
+{
+    char ip[INET6_ADDRSTRLEN] = "?";
+
+    if (sa->sa_family == AF_INET6)
+        uv_ip6_name((const struct sockaddr_in6 *)sa, ip, sizeof(ip));
+    else if (sa->sa_family == AF_INET)
+        uv_ip4_name((const struct sockaddr_in *)sa, ip, sizeof(ip));
+    snprintf(out, RATELIMIT_KEY_MAX, "%s", ip);
 }
 
 /*
@@ -116,6 +134,26 @@ static void server_refuse(server *srv, const char *why)
     }
 }
 
+int server_peer_refused(server *srv, const char *key)
+{
+    ratelimit_block info = { 0 };
+
+    if (srv->rl == NULL || !ratelimit_blocked(srv->rl, key, uv_now(srv->loop), &info))
+        return 0;
+    srv->stats.refused++;
+    srv->stats.rate_limited++;
+    if (info.first)
+        log_warn("rate limit: refusing %s for %llus after %u failures", key,
+            (unsigned long long)((info.remaining_ms + 999) / 1000), (unsigned)info.failures);
+    return 1;
+}
+
+void server_peer_failed(server *srv, const char *key)
+{
+    if (srv->rl != NULL && !srv->stopping && key[0] != '\0')
+        ratelimit_fail(srv->rl, key, uv_now(srv->loop));
+}
+
 static void server_on_connection(uv_stream_t *listener, int status)
 {
     server *srv = listener->data;
@@ -153,11 +191,14 @@ static void server_maybe_finish(server *srv)
         uv_close((uv_handle_t *)&srv->sig_term, NULL);
     }
     store_stop_writer(srv->st);
-    log_info("stopped: %llu accepted, %llu refused, %llu handshakes, %llu failures, "
-             "%llu requests",
+    /* Every connection has closed, so nothing can count a failure any more. */
+    ratelimit_free(srv->rl);
+    srv->rl = NULL;
+    log_info("stopped: %llu accepted, %llu refused (%llu rate-limited), %llu handshakes, "
+             "%llu failures, %llu requests",
         (unsigned long long)srv->stats.accepted, (unsigned long long)srv->stats.refused,
-        (unsigned long long)srv->stats.handshakes, (unsigned long long)srv->stats.failures,
-        (unsigned long long)srv->stats.requests);
+        (unsigned long long)srv->stats.rate_limited, (unsigned long long)srv->stats.handshakes,
+        (unsigned long long)srv->stats.failures, (unsigned long long)srv->stats.requests);
 }
 
 static void server_on_grace(uv_timer_t *t)
@@ -219,6 +260,8 @@ static void server_on_signal(uv_signal_t *h, int signum)
 int server_init(
     server *srv, uv_loop_t *loop, store *st, const uint8_t *static_sk, const server_limits *lim)
 {
+    int rc;
+
     memset(srv, 0, sizeof(*srv));
     srv->loop = loop;
     srv->st = st;
@@ -231,6 +274,12 @@ int server_init(
     srv->sig_int.data = srv;
     srv->sig_term.data = srv;
     srv->handles_open = 1;
+    rc = ratelimit_new(
+        &srv->rl, SERVER_RATELIMIT_ENTRIES, lim->max_failures, lim->failure_window_ms);
+    if (rc < 0) {
+        log_error("cannot set up the failure table: %s", err_msg(rc));
+        return rc;
+    }
     if (uv_signal_start(&srv->sig_int, server_on_signal, SIGINT) < 0
         || uv_signal_start(&srv->sig_term, server_on_signal, SIGTERM) < 0) {
         log_error("cannot install the signal handlers");

@@ -18,6 +18,7 @@ static const struct {
 } subcommands[] = {
     { "init", cmd_init, "create a data folder with the server's keys and the first admin invite" },
     { "run", cmd_run, "serve a data folder until SIGINT or SIGTERM" },
+    { "audit-verify", cmd_audit_verify, "check the audit log's hash chain in a data folder" },
 };
 
 #define NSUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
@@ -26,11 +27,11 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: saferd COMMAND [ARGS]\n\nCommands:\n");
     for (size_t i = 0; i < NSUBCOMMANDS; i++)
-        fprintf(f, "  %-6s %s\n", subcommands[i].name, subcommands[i].summary);
+        fprintf(f, "  %-13s %s\n", subcommands[i].name, subcommands[i].summary);
     fprintf(f,
         "\n'saferd COMMAND --help' describes a command.\n"
-        "  --help     show this help\n"
-        "  --version  show the version\n");
+        "  --help        show this help\n"
+        "  --version     show the version\n");
 }
 
 static int run_subcommand(int argc, char **argv)

@@ -68,9 +68,18 @@ static const char schema_v1[] = "CREATE TABLE settings ("
                                 " hash BLOB NOT NULL CHECK (length(hash) = 32)"
                                 ") STRICT;";
 
+/*
+ * Version 2: a rotation code records which credential it replaces, so that
+ * redeeming it revokes exactly that key; credentials are listed per person.
+ */
+static const char schema_v2[]
+    = "ALTER TABLE invites ADD COLUMN replaces_cred_id INTEGER REFERENCES credentials(id);"
+      "CREATE INDEX credentials_fingerprint ON credentials(fingerprint);";
+
 /* schema_steps[i] takes the file from version i to version i + 1. */
 static const char *const schema_steps[STORE_SCHEMA_VERSION] = {
     schema_v1,
+    schema_v2,
 };
 
 int schema_version(struct sqlite3 *db, int *version)

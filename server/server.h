@@ -19,6 +19,7 @@
 
 #include <uv.h>
 
+#include "server/ratelimit.h"
 #include "server/store.h"
 
 #define SERVER_HANDSHAKE_MS_DEFAULT 10000u
@@ -26,6 +27,10 @@
 #define SERVER_MAX_CONNS_DEFAULT 1024u
 #define SERVER_MAX_HANDSHAKES_DEFAULT 64u
 #define SERVER_WQ_CAP_DEFAULT (1024u * 1024u)
+#define SERVER_MAX_FAILURES_DEFAULT 20u
+#define SERVER_FAILURE_WINDOW_MS_DEFAULT 60000u
+/* Source addresses whose failures are remembered at once; the oldest makes room. */
+#define SERVER_RATELIMIT_ENTRIES 4096u
 /* How long a shutdown waits for in-flight requests before closing everything. */
 #define SERVER_GRACE_MS 10000u
 /* At most one log line per this many milliseconds about refused connections. */
@@ -37,19 +42,22 @@
 typedef struct conn conn;
 
 typedef struct server_limits {
-    uint64_t handshake_ms; /* a connection must finish its handshake within this */
-    uint64_t idle_ms;      /* an open connection with no frame for this long is closed */
-    size_t max_conns;      /* live connections at most; more are accepted and closed */
-    size_t max_handshakes; /* unfinished handshakes at most; more are refused */
-    size_t wq_cap;         /* queued write bytes per connection before reading pauses */
+    uint64_t handshake_ms;      /* a connection must finish its handshake within this */
+    uint64_t idle_ms;           /* an open connection with no frame for this long is closed */
+    size_t max_conns;           /* live connections at most; more are accepted and closed */
+    size_t max_handshakes;      /* unfinished handshakes at most; more are refused */
+    size_t wq_cap;              /* queued write bytes per connection before reading pauses */
+    uint32_t max_failures;      /* more failures than this from one address in a window: refused */
+    uint64_t failure_window_ms; /* the length of that window */
 } server_limits;
 
 typedef struct server_stats {
-    uint64_t accepted;   /* connections taken on */
-    uint64_t refused;    /* connections accepted and closed at once over a limit */
-    uint64_t handshakes; /* handshakes completed */
-    uint64_t failures;   /* connections closed for a protocol error or a timeout */
-    uint64_t requests;   /* requests dispatched */
+    uint64_t accepted;     /* connections taken on */
+    uint64_t refused;      /* connections accepted and closed at once over a limit */
+    uint64_t rate_limited; /* of those, refused because their address failed too often */
+    uint64_t handshakes;   /* handshakes completed */
+    uint64_t failures;     /* connections closed for a protocol error or a timeout */
+    uint64_t requests;     /* requests dispatched */
 } server_stats;
 
 typedef struct server {
@@ -71,6 +79,7 @@ typedef struct server {
     size_t nconns;              /* connections alive (memory not yet freed) */
     size_t nhandshakes;         /* connections still in their handshake */
     conn *conns;                /* every live connection, newest first */
+    ratelimit *rl;              /* failures per source address; freed when the run finishes */
     uint64_t refuse_logged_at;  /* loop time of the last refusal log line */
     uint64_t refuse_quiet;      /* refusals not logged since then */
     char addr[SERVER_ADDR_MAX]; /* the address actually bound */
@@ -97,5 +106,21 @@ void server_conn_gone(server *srv);
 
 /* Formats a socket address as "ip:port" or "[ip6]:port". */
 void server_format_addr(const struct sockaddr *sa, char out[SERVER_ADDR_MAX]);
+
+/* The key a peer's failures are counted under: its IP address without the port. */
+void server_peer_key(const struct sockaddr *sa, char out[RATELIMIT_KEY_MAX]);
+
+/*
+ * 1 if connections from the address key are refused for now (too many
+ * failures in its window; the first refusal of a window is logged), else 0.
+ * The caller closes a refused connection at once without a log line of its own.
+ */
+int server_peer_refused(server *srv, const char *key);
+
+/*
+ * Counts one failure for the address key: a handshake that did not complete,
+ * or a session of an unknown key that closed without enrolling.
+ */
+void server_peer_failed(server *srv, const char *key);
 
 #endif

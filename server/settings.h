@@ -17,6 +17,8 @@
 #define SETTINGS_PARTNERSHIP "partnership"
 #define SETTINGS_LISTEN "listen"
 #define SETTINGS_CREATED "created" /* UTC seconds, in decimal */
+/* HOST:PORT that invites name when clients reach the server by another address than listen. */
+#define SETTINGS_PUBLIC_ADDRESS "public_address"
 
 /*
  * Copies the value of key into buf (len bytes, NUL-terminated). Returns 0,

@@ -13,24 +13,44 @@ enum store_stmt {
     ST_SETTING_SET, /* key, value (insert or replace) */
 
     /* agencies */
-    ST_AGENCY_INSERT,  /* code, name, created */
-    ST_AGENCY_BY_CODE, /* code -> id, code, name, active, created */
+    ST_AGENCY_INSERT,     /* code, name, created */
+    ST_AGENCY_BY_CODE,    /* code -> id, code, name, active, created */
+    ST_AGENCY_VIEW,       /* code -> code, name, active, active people */
+    ST_AGENCY_LIST,       /* -> code, name, active, active people, by code */
+    ST_AGENCY_RENAME,     /* name, code */
+    ST_AGENCY_DEACTIVATE, /* code */
 
     /* people */
-    ST_PERSON_INSERT, /* initials, name, agency_id, roles, created */
-    ST_PERSON_BY_ID,  /* id -> id, initials, name, roles, active, agency code, agency
-                         name, agency active */
+    ST_PERSON_INSERT,      /* initials, name, agency_id, roles, created */
+    ST_PERSON_BY_ID,       /* id -> id, initials, name, roles, active, agency code, agency
+                              name, agency active */
+    ST_PERSON_BY_INITIALS, /* initials -> the columns of ST_PERSON_BY_ID */
+    ST_PERSON_VIEW,        /* initials -> initials, name, agency code, roles, active,
+                              live credentials */
+    ST_PERSON_LIST,        /* -> the columns of ST_PERSON_VIEW, by initials */
+    ST_PERSON_SET_ROLES,   /* roles, id */
+    ST_PERSON_DEACTIVATE,  /* id */
+    ST_ADMINS_ACTIVE,      /* -> active admins in active agencies */
 
     /* invites */
-    ST_INVITE_INSERT,    /* person_id, code_hash, purpose, created, expires, created_by */
-    ST_INVITE_BY_HASH,   /* code_hash -> id, person_id, purpose, expires, used */
-    ST_INVITE_MARK_USED, /* used, id (only while unused) */
+    ST_INVITE_INSERT,       /* person_id, code_hash, purpose, created, expires, created_by */
+    ST_INVITE_BY_HASH,      /* code_hash -> id, person_id, purpose, expires, used */
+    ST_INVITE_MARK_USED,    /* used, id (only while unused) */
+    ST_INVITE_SET_REPLACES, /* replaces_cred_id, id */
+    ST_INVITE_REPLACES,     /* id -> replaces_cred_id (NULL for a first enrolment) */
 
     /* credentials */
-    ST_CRED_INSERT,    /* person_id, pubkey, fingerprint, created */
-    ST_CRED_BY_PUBKEY, /* pubkey -> id, person_id, revoked, initials, name, roles,
-                          person active, agency code, agency name, agency active */
-    ST_CRED_TOUCH,     /* last_used, id */
+    ST_CRED_INSERT,         /* person_id, pubkey, fingerprint, created */
+    ST_CRED_BY_PUBKEY,      /* pubkey -> id, person_id, revoked, initials, name, roles,
+                               person active, agency code, agency name, agency active */
+    ST_CRED_TOUCH,          /* last_used, id */
+    ST_CRED_LIST,           /* -> id, person_id, initials, fingerprint, created, last_used,
+                               revoked, by initials then age */
+    ST_CRED_LIST_PERSON,    /* initials -> the columns of ST_CRED_LIST */
+    ST_CRED_BY_FPR,         /* fingerprint -> the columns of ST_CRED_LIST */
+    ST_CRED_BY_ID,          /* id -> the columns of ST_CRED_LIST */
+    ST_CRED_LIVE_BY_PERSON, /* person_id -> the columns of ST_CRED_LIST, unrevoked only */
+    ST_CRED_REVOKE,         /* revoked, id (only while not revoked) */
 
     /* audit */
     ST_AUDIT_APPEND, /* id, ts, actor, action, object, detail, prev, hash */

@@ -13,6 +13,7 @@
 
 #include "common/keyfile.h"
 #include "common/noise.h"
+#include "server/schema.h"
 #include "support/harness.h"
 
 static hx_server srv;
@@ -53,7 +54,7 @@ START_TEST(test_init_makes_private_files)
     ck_assert_int_eq(stat(path, &st), 0);
     ck_assert_int_eq(st.st_mode & 0777, 0600);
     ck_assert_int_eq(strncmp(srv.invite, "safer://127.0.0.1:", 18), 0);
-    ck_assert_int_eq(hx_sql_int(&srv, "PRAGMA user_version"), 1);
+    ck_assert_int_eq(hx_sql_int(&srv, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     ck_assert_int_eq(hx_sql_int(&srv, "SELECT count(*) FROM people"), 1);
     ck_assert_int_eq(hx_sql_int(&srv, "SELECT count(*) FROM credentials"), 0);
 }

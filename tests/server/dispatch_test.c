@@ -63,7 +63,9 @@ START_TEST(test_dispatch_rows_name_schema_cases)
         ck_assert_msg(f != NULL && (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF),
             "row %s has no body case in the schema", row->name);
         ck_assert_str_eq(row->name, f->name);
-        ck_assert_int_eq(row->owner, OWNER_NONE);
+        /* Only rotation has an ownership rule: it acts on the caller's own key. */
+        ck_assert_int_eq(row->owner,
+            row->body == SAFER__REQUEST__BODY_ROTATE_BEGIN ? OWNER_OWN_KEY : OWNER_NONE);
     }
     ck_assert_ptr_null(dispatch_row_at(dispatch_count()));
     ck_assert_ptr_null(dispatch_lookup(SAFER__REQUEST__BODY__NOT_SET));
