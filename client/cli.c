@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "client/pass.h"
+#include "client/pbjson.h"
 #include "common/err.h"
 #include "common/keyfile.h"
 #include "common/noise.h"
@@ -105,18 +106,17 @@ out:
     return ret;
 }
 
-/* Reads the server file of an enrolled client. */
-static int cli_read_server(cli_session *s)
+int cli_read_server(const char *dir, home_server *srv)
 {
     char path[HOME_PATH_MAX];
     char why[HOME_WHY_MAX] = "";
     int ret;
 
-    if ((ret = home_path(path, sizeof(path), s->dir, HOME_SERVER_FILE)) != 0) {
+    if ((ret = home_path(path, sizeof(path), dir, HOME_SERVER_FILE)) != 0) {
         cli_fail("client folder", "the path is too long");
         return ret;
     }
-    ret = home_server_read(path, &s->srv, why, sizeof(why));
+    ret = home_server_read(path, srv, why, sizeof(why));
     if (ret == SAFER_E_NOTFOUND)
         cli_fail("not enrolled", "run 'safer enrol INVITE' first");
     else if (ret == SAFER_E_IO)
@@ -126,16 +126,49 @@ static int cli_read_server(cli_session *s)
     return ret;
 }
 
-int cli_session_open(cli_session *s)
+/* Connects s, whose folder and server file are read, with the key sk. */
+static int cli_session_connect(cli_session *s, const uint8_t *sk)
 {
-    char path[HOME_PATH_MAX];
     net_config cfg = { 0 };
-    uint8_t *sk = NULL;
+    int ret;
+
+    if ((ret = net_new(&s->net)) != 0) {
+        cli_fail("connecting", "%s", err_msg(ret));
+        return ret;
+    }
+    cfg.host = s->srv.host;
+    cfg.port = s->srv.port;
+    cfg.sk = sk;
+    cfg.server_pk = s->srv.server_pk;
+    cfg.io_timeout_ms = net_timeout_from_env();
+    ret = net_connect(s->net, &cfg);
+    if (ret != 0) {
+        cli_fail_msg(net_error(s->net));
+        net_free(s->net);
+        s->net = NULL;
+    }
+    return ret;
+}
+
+/* Zeroes s and reads the folder and the server file. */
+static int cli_session_prepare(cli_session *s)
+{
     int ret;
 
     memset(s, 0, sizeof(*s));
     pb_budget_init(&s->b, PB_BUDGET_DEFAULT);
-    if ((ret = cli_home(s->dir, sizeof(s->dir), 0)) != 0 || (ret = cli_read_server(s)) != 0)
+    if ((ret = cli_home(s->dir, sizeof(s->dir), 0)) != 0)
+        return ret;
+    return cli_read_server(s->dir, &s->srv);
+}
+
+int cli_session_open(cli_session *s)
+{
+    char path[HOME_PATH_MAX];
+    uint8_t *sk = NULL;
+    int ret;
+
+    if ((ret = cli_session_prepare(s)) != 0)
         return ret;
     if ((ret = home_path(path, sizeof(path), s->dir, HOME_KEY_FILE)) != 0) {
         cli_fail("client folder", "the path is too long");
@@ -149,26 +182,23 @@ int cli_session_open(cli_session *s)
     ret = cli_load_key(path, sk, s->pk);
     if (ret == SAFER_E_NOTFOUND)
         cli_fail("reading key", "%s: no key file; run 'safer enrol INVITE' again", path);
-    if (ret != 0)
-        goto out;
-    if ((ret = net_new(&s->net)) != 0) {
-        cli_fail("connecting", "%s", err_msg(ret));
-        goto out;
-    }
-    cfg.host = s->srv.host;
-    cfg.port = s->srv.port;
-    cfg.sk = sk;
-    cfg.server_pk = s->srv.server_pk;
-    cfg.io_timeout_ms = net_timeout_from_env();
-    ret = net_connect(s->net, &cfg);
-    if (ret != 0) {
-        cli_fail_msg(net_error(s->net));
-        net_free(s->net);
-        s->net = NULL;
-    }
-out:
+    if (ret == 0)
+        ret = cli_session_connect(s, sk);
     sodium_free(sk);
     return ret;
+}
+
+int cli_session_open_key(cli_session *s, const uint8_t *sk)
+{
+    int ret;
+
+    if ((ret = cli_session_prepare(s)) != 0)
+        return ret;
+    if (noise_public_key(sk, s->pk) != 0) {
+        cli_fail("reading key", "%s", err_msg(SAFER_E_CRYPTO));
+        return SAFER_E_CRYPTO;
+    }
+    return cli_session_connect(s, sk);
 }
 
 int cli_session_call(cli_session *s, Safer__Request *rq, Safer__Response **rs, int want)
@@ -205,4 +235,145 @@ int cli_session_close(cli_session *s, int ok)
     net_free(s->net);
     s->net = NULL;
     return ret;
+}
+
+int cli_run(Safer__Request *rq, int want, cli_show_fn show, void *ctx)
+{
+    Safer__Response *rs = NULL;
+    cli_session s;
+    int code = CLI_FAIL;
+
+    if (cli_session_open(&s) != 0)
+        return CLI_FAIL;
+    if (cli_session_call(&s, rq, &rs, want) == 0)
+        code = show(rs, ctx);
+    pb_response_free(&s.b, rs);
+    /* A failed goodbye after a shown result still fails the command: the change may not be in. */
+    if (cli_session_close(&s, code == CLI_OK) != 0 && code == CLI_OK)
+        code = CLI_FAIL;
+    return code;
+}
+
+/* Finds opts' entry for arg ("--name" or "--name=VALUE"); sets *inline_value for the latter. */
+static const cli_opt *cli_find_opt(
+    const char *arg, const cli_opt *opts, size_t nopts, const char **inline_value)
+{
+    *inline_value = NULL;
+    for (size_t i = 0; i < nopts; i++) {
+        size_t n = strlen(opts[i].name);
+        if (strcmp(arg, opts[i].name) == 0)
+            return &opts[i];
+        if (opts[i].has_value && strncmp(arg, opts[i].name, n) == 0 && arg[n] == '=') {
+            *inline_value = arg + n + 1;
+            return &opts[i];
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Prints "safer: <command>: <why> '<arg>'" and the usage on stderr; returns
+ * -1. The command's words come from the usage text ("usage: safer admin
+ * agency list [--json]" gives "admin agency list"), so the message names the
+ * whole command rather than its last word.
+ */
+static int cli_parse_fail(const char *usage, const char *why, const char *arg)
+{
+    const char *p = usage;
+    size_t n = 0;
+
+    if (strncmp(p, "usage: safer ", 13) == 0)
+        p += 13;
+    /* The command is the leading words of lowercase letters. */
+    for (size_t i = 0; p[i] == ' ' || (p[i] >= 'a' && p[i] <= 'z'); i++) {
+        if (p[i] != ' ')
+            n = i + 1;
+    }
+    fprintf(stderr, "safer: %.*s: %s", (int)n, p, why);
+    if (arg != NULL) {
+        fputs(" '", stderr);
+        cli_put_safe(stderr, arg);
+        fputc('\'', stderr);
+    }
+    fputs("\n\n", stderr);
+    fputs(usage, stderr);
+    return -1;
+}
+
+int cli_parse(int argc, char **argv, const cli_opt *opts, size_t nopts, const char **pos,
+    size_t min_pos, size_t max_pos, size_t *npos, const char *usage)
+{
+    int only_pos = 0;
+
+    *npos = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!only_pos && cli_is_help(argv[i])) {
+            fputs(usage, stdout);
+            return 1;
+        }
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+        const cli_opt *o = NULL;
+        if (!only_pos && strcmp(a, "--") == 0) {
+            only_pos = 1;
+            continue;
+        }
+        if (only_pos || a[0] != '-' || a[1] == '\0') {
+            if (*npos >= max_pos || *npos >= CLI_POS_MAX)
+                return cli_parse_fail(usage, "unexpected argument", a);
+            pos[(*npos)++] = a;
+            continue;
+        }
+        if ((o = cli_find_opt(a, opts, nopts, &val)) == NULL)
+            return cli_parse_fail(usage, "unknown option", a);
+        if (!o->has_value) {
+            *o->value = "";
+            continue;
+        }
+        if (val == NULL && i + 1 >= argc)
+            return cli_parse_fail(usage, "this option needs a value:", a);
+        *o->value = val != NULL ? val : argv[++i];
+    }
+    if (*npos < min_pos)
+        return cli_parse_fail(usage, "missing argument", NULL);
+    return 0;
+}
+
+int cli_print_json(const ProtobufCMessage *msg, const char *field)
+{
+    json_t *doc = NULL;
+    json_t *part;
+    int ret = pbjson_message(msg, &doc);
+
+    if (ret == SAFER_E_INVAL) {
+        cli_fail("printing JSON", "the server sent text that is not valid UTF-8");
+        goto out;
+    }
+    if (ret != 0) {
+        cli_fail("printing JSON", "%s", err_msg(ret));
+        goto out;
+    }
+    part = field != NULL ? json_object_get(doc, field) : doc;
+    if (part == NULL) {
+        ret = SAFER_E_INTERNAL;
+        cli_fail("printing JSON", "the response has no field '%s'", field);
+        goto out;
+    }
+    if ((ret = pbjson_dump(part, stdout)) != 0)
+        cli_fail("printing JSON", "writing the output failed");
+out:
+    json_decref(doc);
+    return ret == 0 ? CLI_OK : CLI_FAIL;
+}
+
+const ProtobufCMessage *cli_response_body(const Safer__Response *rs)
+{
+    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(
+        &safer__response__descriptor, (unsigned)rs->body_case);
+
+    if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE)
+        return NULL;
+    return *(ProtobufCMessage *const *)((const char *)rs + f->offset);
 }

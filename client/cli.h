@@ -32,6 +32,38 @@ int cli_usage(const char *usage);
 /* 1 if arg is -h or --help. */
 int cli_is_help(const char *arg);
 
+/* One option a command accepts. */
+typedef struct cli_opt {
+    const char *name;   /* "--json" */
+    int has_value;      /* takes a value: "--name VALUE" or "--name=VALUE" */
+    const char **value; /* set to the value; a flag gets "" */
+} cli_opt;
+
+/* The positional arguments of a command, after cli_parse. */
+#define CLI_POS_MAX 8
+
+/*
+ * Parses argv[1..argc-1] against opts (nopts of them), options anywhere and
+ * "--" ending them; the other arguments go to pos, and there must be
+ * min_pos..max_pos (at most CLI_POS_MAX) of them; *npos says how many.
+ * Returns 0; 1 when -h or --help was asked for, usage printed on stdout;
+ * -1 on a usage error, a message naming the bad argument and the usage
+ * printed on stderr. CLI_PARSE_EXIT turns the last two into exit codes.
+ */
+int cli_parse(int argc, char **argv, const cli_opt *opts, size_t nopts, const char **pos,
+    size_t min_pos, size_t max_pos, size_t *npos, const char *usage);
+#define CLI_PARSE_EXIT(r) ((r) > 0 ? CLI_OK : CLI_USAGE)
+
+/*
+ * Prints msg as JSON (pbjson.h) on stdout: the whole message, or when field
+ * is not NULL only that field of it (a list command prints its array).
+ * Returns CLI_OK or CLI_FAIL, with the error printed.
+ */
+int cli_print_json(const ProtobufCMessage *msg, const char *field);
+
+/* The message in a response's body oneof; NULL when there is none. */
+const ProtobufCMessage *cli_response_body(const Safer__Response *rs);
+
 /*
  * Writes s to f with control characters replaced by '?', so text from the
  * server cannot drive the terminal.
@@ -64,6 +96,15 @@ typedef struct cli_session {
 int cli_session_open(cli_session *s);
 
 /*
+ * Like cli_session_open, but with the private key sk (32 bytes) given rather
+ * than read from the key file: for a key that is not in place yet.
+ */
+int cli_session_open_key(cli_session *s, const uint8_t *sk);
+
+/* Reads the server file of an enrolled client from dir into srv; prints the error. */
+int cli_read_server(const char *dir, home_server *srv);
+
+/*
  * Sends rq and waits for its response, which must have body case want; prints
  * the error on failure. Free *rs with pb_response_free(&s->b, *rs).
  */
@@ -71,5 +112,18 @@ int cli_session_call(cli_session *s, Safer__Request *rq, Safer__Response **rs, i
 
 /* Says goodbye (when ok is set) and frees. Returns 0 or the goodbye's failure, printed. */
 int cli_session_close(cli_session *s, int ok);
+
+/*
+ * Shows a successful response; returns an exit code (CLI_OK, or CLI_FAIL
+ * having printed why).
+ */
+typedef int (*cli_show_fn)(const Safer__Response *rs, void *ctx);
+
+/*
+ * The whole life of a one-request command: opens a session, sends rq,
+ * expects a response of body case want, hands it to show, says goodbye.
+ * Returns the exit code.
+ */
+int cli_run(Safer__Request *rq, int want, cli_show_fn show, void *ctx);
 
 #endif

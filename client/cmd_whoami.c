@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "client/cli.h"
+#include "client/pbjson.h"
 #include "common/err.h"
 #include "common/keyfile.h"
 
@@ -37,43 +38,29 @@ static const char *whoami_role_name(Safer__Role r)
     }
 }
 
-/* Adds a string to obj, treating NULL as empty. Returns non-zero on failure. */
-static int whoami_json_str(json_t *obj, const char *key, const char *val)
-{
-    return json_object_set_new(obj, key, json_string(val ? val : ""));
-}
-
+/*
+ * The response as JSON (pbjson.h), with the server's key_fingerprint replaced
+ * by "fingerprint", the one of the key we hold, which the handshake proved.
+ */
 static int whoami_print_json(const Safer__WhoamiResponse *w, const char *fpr)
 {
-    json_t *obj = json_object();
-    json_t *roles = json_array();
-    int bad = (obj == NULL || roles == NULL);
-    int ret = SAFER_E_NOMEM;
+    json_t *obj = NULL;
+    int ret = pbjson_message(&w->base, &obj);
 
-    for (size_t i = 0; !bad && i < w->n_roles; i++)
-        bad |= json_array_append_new(roles, json_string(whoami_role_name(w->roles[i])));
-    if (!bad) {
-        bad |= whoami_json_str(obj, "initials", w->initials);
-        bad |= whoami_json_str(obj, "name", w->name);
-        bad |= whoami_json_str(obj, "agency_code", w->agency_code);
-        bad |= whoami_json_str(obj, "agency_name", w->agency_name);
-        bad |= json_object_set(obj, "roles", roles);
-        bad |= whoami_json_str(obj, "partnership", w->partnership);
-        bad |= whoami_json_str(obj, "fingerprint", fpr);
-    }
-    /* json_string gives NULL for text that is not UTF-8, which the sets above report. */
-    if (bad) {
-        cli_fail("whoami", "the server sent text that is not valid UTF-8");
+    if (ret != 0) {
+        cli_fail("whoami", "%s",
+            ret == SAFER_E_INVAL ? "the server sent text that is not valid UTF-8" : err_msg(ret));
         goto out;
     }
-    if (json_dumpf(obj, stdout, JSON_COMPACT) != 0 || fputc('\n', stdout) == EOF) {
+    json_object_del(obj, "key_fingerprint");
+    if (json_object_set_new(obj, "fingerprint", json_string(fpr)) != 0) {
+        ret = SAFER_E_NOMEM;
+        cli_fail("whoami", "%s", err_msg(ret));
+        goto out;
+    }
+    if ((ret = pbjson_dump(obj, stdout)) != 0)
         cli_fail("whoami", "writing the output failed");
-        ret = SAFER_E_IO;
-        goto out;
-    }
-    ret = 0;
 out:
-    json_decref(roles);
     json_decref(obj);
     return ret;
 }

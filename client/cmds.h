@@ -9,5 +9,7 @@
 int cmd_enrol(int argc, char **argv);
 int cmd_whoami(int argc, char **argv);
 int cmd_ping(int argc, char **argv);
+int cmd_admin(int argc, char **argv);
+int cmd_key(int argc, char **argv);
 
 #endif

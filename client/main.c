@@ -19,6 +19,8 @@ static const struct {
     { "enrol", cmd_enrol, "Redeems an invite: makes your key and registers it" },
     { "whoami", cmd_whoami, "Shows who the server knows this key as" },
     { "ping", cmd_ping, "Checks the connection to the server" },
+    { "admin", cmd_admin, "Agencies, people, invites, keys and the audit log (admins)" },
+    { "key", cmd_key, "Your own key: show its fingerprint, rotate it" },
 };
 
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
