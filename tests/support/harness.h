@@ -15,8 +15,8 @@
 
 typedef struct hx_server {
     char root[HX_PATH_MAX / 2]; /* a fresh temporary folder for this test */
-    char dir[HX_PATH_MAX];  /* the data folder inside root */
-    char log[HX_PATH_MAX];  /* saferd's stderr */
+    char dir[HX_PATH_MAX];      /* the data folder inside root */
+    char log[HX_PATH_MAX];      /* saferd's stderr */
     char host[64];
     uint16_t port;
     char invite[512]; /* the first admin invite printed by init */
@@ -77,8 +77,6 @@ int hx_find_line(const char *text, const char *prefix, char *buf, size_t len);
 /* Runs sqlite3-free checks: the number of rows the SQL returns (first column as int). */
 long long hx_sql_int(const hx_server *s, const char *sql);
 
-#endif
-
 /*
  * A raw Noise client over a blocking socket, for tests that must misbehave in
  * ways the real client never would. Uses the common chan module.
@@ -109,3 +107,5 @@ void hx_raw_close(hx_raw *r);
 
 /* The server's public key from its invite. */
 int hx_server_pk(const hx_server *s, uint8_t pk[32]);
+
+#endif
