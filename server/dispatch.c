@@ -50,6 +50,10 @@ static const dispatch_row dispatch_rows[] = {
         handle_rotate_begin),
     ROW(AUDIT_LIST, "audit_list", DISPATCH_AUTH, ADMIN, OWNER_NONE, handle_audit_list),
     ROW(AUDIT_VERIFY, "audit_verify", DISPATCH_AUTH, ADMIN, OWNER_NONE, handle_audit_verify),
+    /* issue 4, board (board helper only) */
+    /* end of board */
+    /* issue 4, papers (papers helper only) */
+    /* end of papers */
 };
 
 #define DISPATCH_NROWS (sizeof(dispatch_rows) / sizeof(dispatch_rows[0]))

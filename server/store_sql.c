@@ -84,6 +84,12 @@ static const char *const store_sql_rows[ST__COUNT] = {
     [ST_AUDIT_LAST] = "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
     [ST_AUDIT_LIST] = "SELECT id, ts, actor, action, object, detail, prev, hash FROM audit "
                       "WHERE id > ? ORDER BY id LIMIT ?",
+
+    /* issue 4, board (board helper only) */
+    /* end of board */
+
+    /* issue 4, papers (papers helper only) */
+    /* end of papers */
 };
 
 const char *store_sql_text(enum store_stmt id)

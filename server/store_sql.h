@@ -58,6 +58,12 @@ enum store_stmt {
     ST_AUDIT_LIST,   /* after_id, limit -> id, ts, actor, action, object, detail, prev,
                         hash in id order */
 
+    /* issue 4, board: groups, meetings, agenda, attendance, minutes (board helper only) */
+    /* end of board */
+
+    /* issue 4, papers: reports, returns, actions (papers helper only) */
+    /* end of papers */
+
     ST__COUNT
 };
 
