@@ -203,6 +203,11 @@ static int chan_hs_read(chan *ch, const uint8_t *body, size_t len)
     return 0;
 }
 
+void chan_set_msg_max(chan *ch, size_t msg_max)
+{
+    ch->msg_max = msg_max ? msg_max : CHAN_MSG_MAX_DEFAULT;
+}
+
 /* ---- receiving ---- */
 
 /*

@@ -85,6 +85,13 @@ int chan_on_frame(chan *ch, const uint8_t *body, size_t len, uint8_t **msg, size
  */
 int chan_send(chan *ch, const uint8_t *msg, size_t len);
 
+/*
+ * Changes the bound on reassembled messages from now on, so that an owner can
+ * allow larger messages once it trusts the peer more. A message already being
+ * joined is held to the new bound too.
+ */
+void chan_set_msg_max(chan *ch, size_t msg_max);
+
 /* The peer's static public key; SAFER_E_STATE until the handshake gives it. */
 int chan_remote_static(const chan *ch, uint8_t rs[NOISE_KEY_BYTES]);
 

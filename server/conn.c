@@ -402,6 +402,12 @@ static void conn_update_reading(conn *c)
 
 static void conn_on_open(conn *c);
 
+void conn_enrolled(conn *c)
+{
+    c->sess.enrolled = 1;
+    chan_set_msg_max(c->ch, SERVER_MSG_MAX);
+}
+
 /* Hands one frame body to the channel and acts on what comes out. */
 static void conn_handle_frame(conn *c, const uint8_t *body, size_t len)
 {
@@ -531,7 +537,7 @@ static void conn_on_open(conn *c)
     keyfile_fingerprint(c->sess.pk, c->sess.fpr);
     rc = ident_lookup(srv->st, c->sess.pk, &c->sess.who);
     if (rc == 0) {
-        c->sess.enrolled = 1;
+        conn_enrolled(c);
         log_info("handshake done %s key %s: %s", c->addr, c->sess.fpr, c->sess.who.initials);
     } else if (rc == SAFER_E_NOTFOUND) {
         c->unknown_key = 1;
@@ -579,6 +585,7 @@ static int conn_start(conn *c)
     cfg.s = srv->static_sk;
     cfg.emit = conn_emit;
     cfg.emit_ctx = c;
+    cfg.msg_max = SERVER_MSG_MAX_UNENROLLED;
     rc = chan_new(&c->ch, &cfg);
     if (rc < 0)
         return rc;

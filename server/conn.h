@@ -52,6 +52,13 @@ void conn_shutdown(conn *c);
  */
 int conn_send(conn *c, const uint8_t *msg, size_t len);
 
+/*
+ * The session now belongs to the person in its ident: marks it enrolled and
+ * raises the bound on its requests from SERVER_MSG_MAX_UNENROLLED to
+ * SERVER_MSG_MAX.
+ */
+void conn_enrolled(conn *c);
+
 /* Marks the request in flight as answered and resumes reading. */
 void conn_request_done(conn *c);
 

@@ -158,7 +158,11 @@ void dispatch_message(conn *c, const uint8_t *msg, size_t len)
     char why[DISPATCH_WHY_MAX];
     int rc;
 
-    pb_budget_init(&budget, PB_BUDGET_DEFAULT);
+    /* Decoded protobuf may take many times its wire size (an empty
+     * submessage costs two bytes on the wire and a struct in memory), but
+     * never more than this. */
+    pb_budget_init(
+        &budget, len < PB_BUDGET_DEFAULT / 64 - 1024 ? 64 * len + 65536 : PB_BUDGET_DEFAULT);
     rq = pb_request_unpack(&budget, msg, len);
     if (rq == NULL) {
         conn_close(c, "malformed request");

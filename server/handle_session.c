@@ -101,7 +101,7 @@ static void handle_enrol_answer(conn *c, handle_enrol_job *job)
             c, job->id, SAFER_E_INTERNAL, "enrolled, but the lookup failed: reconnect", NULL);
         return;
     }
-    s->enrolled = 1;
+    conn_enrolled(c);
     log_info("enrolled %s key %s as %s", conn_addr(c), s->fpr, s->who.initials);
     handle_partnership(srv, partnership);
     er.initials = s->who.initials;

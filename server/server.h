@@ -27,6 +27,15 @@
 #define SERVER_MAX_CONNS_DEFAULT 1024u
 #define SERVER_MAX_HANDSHAKES_DEFAULT 64u
 #define SERVER_WQ_CAP_DEFAULT (1024u * 1024u)
+/*
+ * Bounds on one reassembled request. A key that has not enrolled may only
+ * enrol or say goodbye, so it never needs more than a few hundred bytes; an
+ * enrolled session may send a paper of up to 1 MiB with its metadata. Keeping
+ * the first bound small means an unknown peer cannot make the server hold
+ * megabytes per connection.
+ */
+#define SERVER_MSG_MAX_UNENROLLED 4096u
+#define SERVER_MSG_MAX (2u * 1024u * 1024u)
 #define SERVER_MAX_FAILURES_DEFAULT 20u
 #define SERVER_FAILURE_WINDOW_MS_DEFAULT 60000u
 /* Source addresses whose failures are remembered at once; the oldest makes room. */

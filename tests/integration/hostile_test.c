@@ -147,6 +147,59 @@ START_TEST(test_oversized_message_closes_the_connection)
 }
 END_TEST
 
+START_TEST(test_unenrolled_key_cannot_send_large_messages)
+{
+    /* A key that never enrolled may only enrol, which takes a few hundred
+     * bytes: a well-formed enrol request far larger than that is refused
+     * before it is held, and the connection closes. */
+    Safer__Request rq = SAFER__REQUEST__INIT;
+    Safer__EnrolRequest en = SAFER__ENROL_REQUEST__INIT;
+    static char code[8192];
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    uint8_t sk[32], pk[32];
+    hx_raw r;
+
+    memset(code, 'A', sizeof(code) - 1);
+    en.code = code;
+    rq.id = 1;
+    rq.body_case = SAFER__REQUEST__BODY_ENROL;
+    rq.enrol = &en;
+    ck_assert_int_eq(pb_request_pack(&rq, &buf, &len), 0);
+    ck_assert_int_eq(noise_keypair(sk, pk), 0);
+    ck_assert_int_eq(hx_raw_open(&r, &srv, server_pk, sk, 0), 0);
+    ck_assert_int_eq(hx_raw_send(&r, buf, len), 0);
+    ck_assert_int_eq(hx_wait_closed(r.fd, 3000), 1);
+    hx_raw_close(&r);
+    free(buf);
+    assert_others_served();
+}
+END_TEST
+
+START_TEST(test_enrolled_session_may_send_larger_requests)
+{
+    /* The same size from the enrolled admin is read and answered: the ping
+     * is refused for its payload, and the session goes on. */
+    Safer__Request rq = SAFER__REQUEST__INIT;
+    Safer__PingRequest ping = SAFER__PING_REQUEST__INIT;
+    static uint8_t data[8192];
+    Safer__Response *rs;
+    pb_budget b;
+
+    pb_budget_init(&b, PB_BUDGET_DEFAULT);
+    ping.data.data = data;
+    ping.data.len = sizeof(data);
+    rq.id = 9;
+    rq.body_case = SAFER__REQUEST__BODY_PING;
+    rq.ping = &ping;
+    rs = raw_call(&good, &rq, &b);
+    ck_assert_ptr_nonnull(rs);
+    ck_assert_int_eq(rs->status, SAFER__STATUS__INVALID_ARGUMENT);
+    pb_response_free(&b, rs);
+    assert_others_served();
+}
+END_TEST
+
 START_TEST(test_truncated_handshake_closes_the_connection)
 {
     uint8_t part[2 + 20] = { 0x00, 0x30 }; /* announces 48 bytes, sends 20 */
@@ -262,6 +315,8 @@ static Suite *hostile_suite(void)
     tcase_add_test(tc, test_garbage_closes_only_that_connection);
     tcase_add_test(tc, test_bad_lengths_close_the_connection);
     tcase_add_test(tc, test_oversized_message_closes_the_connection);
+    tcase_add_test(tc, test_unenrolled_key_cannot_send_large_messages);
+    tcase_add_test(tc, test_enrolled_session_may_send_larger_requests);
     tcase_add_test(tc, test_truncated_handshake_closes_the_connection);
     tcase_add_test(tc, test_flipped_ciphertext_byte_closes_the_connection);
     tcase_add_test(tc, test_flipped_handshake_byte_closes_the_connection);
