@@ -12,6 +12,9 @@
 
 #include "common/err.h"
 #include "common/log.h"
+#include "server/handlers_board.h"
+#include "server/handlers_papers.h"
+#include "server/papers.h"
 #include "server/people.h"
 #include "server/sessions.h"
 
@@ -19,8 +22,14 @@
 #define ADMIN_CHAIR (ROLE_BIT_ADMIN | ROLE_BIT_CHAIR)
 #define ROW(body, name, auth, roles, owner, fn)                                                    \
     {                                                                                              \
-        SAFER__REQUEST__BODY_##body, name, auth, roles, owner, fn                                  \
+        SAFER__REQUEST__BODY_##body, name, auth, roles, owner, fn, 0                               \
     }
+/* A row with an ownership rule that the roles in owner_free are not bound by. */
+#define ROW_OWNED(body, name, roles, owner, owner_free, fn)                                        \
+    {                                                                                              \
+        SAFER__REQUEST__BODY_##body, name, DISPATCH_AUTH, roles, owner, fn, owner_free             \
+    }
+#define CHAIR_LEAD (ROLE_BIT_CHAIR | ROLE_BIT_LEAD)
 
 /*
  * Who may make what: docs/PROTOCOL.md section 7 prints the same table. A
@@ -51,8 +60,40 @@ static const dispatch_row dispatch_rows[] = {
     ROW(AUDIT_LIST, "audit_list", DISPATCH_AUTH, ADMIN, OWNER_NONE, handle_audit_list),
     ROW(AUDIT_VERIFY, "audit_verify", DISPATCH_AUTH, ADMIN, OWNER_NONE, handle_audit_verify),
     /* issue 4, board (board helper only) */
+    ROW(GROUP_ADD, "group_add", DISPATCH_AUTH, ADMIN_CHAIR, OWNER_NONE, handle_group_add),
+    ROW(GROUP_LIST, "group_list", DISPATCH_AUTH, ROLE_BITS_ALL, OWNER_NONE, handle_group_list),
+    ROW(GROUP_SET_AGENCIES, "group_set_agencies", DISPATCH_AUTH, ADMIN_CHAIR, OWNER_NONE,
+        handle_group_set_agencies),
+    ROW(MEETING_ADD, "meeting_add", DISPATCH_AUTH, ROLE_BIT_CHAIR, OWNER_NONE, handle_meeting_add),
+    ROW(MEETING_LIST, "meeting_list", DISPATCH_AUTH, ROLE_BITS_ALL, OWNER_NONE,
+        handle_meeting_list),
+    ROW(MEETING_SHOW, "meeting_show", DISPATCH_AUTH, ROLE_BITS_ALL, OWNER_NONE,
+        handle_meeting_show),
+    ROW(AGENDA_ADD, "agenda_add", DISPATCH_AUTH, ROLE_BIT_CHAIR, OWNER_NONE, handle_agenda_add),
+    ROW(AGENDA_MOVE, "agenda_move", DISPATCH_AUTH, ROLE_BIT_CHAIR, OWNER_NONE, handle_agenda_move),
+    ROW(AGENDA_REMOVE, "agenda_remove", DISPATCH_AUTH, ROLE_BIT_CHAIR, OWNER_NONE,
+        handle_agenda_remove),
+    ROW(ATTENDANCE_SET, "attendance_set", DISPATCH_AUTH, ROLE_BIT_CHAIR, OWNER_NONE,
+        handle_attendance_set),
+    ROW(MINUTES_SET, "minutes_set", DISPATCH_AUTH, ROLE_BIT_CHAIR, OWNER_NONE, handle_minutes_set),
+    ROW(MINUTES_APPROVE, "minutes_approve", DISPATCH_AUTH, ROLE_BIT_CHAIR, OWNER_NONE,
+        handle_minutes_approve),
     /* end of board */
     /* issue 4, papers (papers helper only) */
+    ROW_OWNED(REPORT_SUBMIT, "report_submit", ROLE_BIT_LEAD, OWNER_GROUP_MEMBER_AGENCY, 0,
+        handle_report_submit),
+    ROW_OWNED(REPORT_SHOW, "report_show", CHAIR_LEAD, OWNER_REPORT_READER, ROLE_BIT_CHAIR,
+        handle_report_show),
+    ROW_OWNED(REPORT_HISTORY, "report_history", CHAIR_LEAD, OWNER_REPORT_READER, ROLE_BIT_CHAIR,
+        handle_report_history),
+    ROW_OWNED(REPORT_WITHDRAW, "report_withdraw", CHAIR_LEAD, OWNER_OWN_AGENCY, ROLE_BIT_CHAIR,
+        handle_report_withdraw),
+    /* A lead is not refused the returns: the handler shows them their own agency's rows. */
+    ROW(RETURNS, "returns", DISPATCH_AUTH, CHAIR_LEAD, OWNER_NONE, handle_returns),
+    ROW(ACTION_ADD, "action_add", DISPATCH_AUTH, ROLE_BIT_CHAIR, OWNER_NONE, handle_action_add),
+    ROW(ACTION_LIST, "action_list", DISPATCH_AUTH, ROLE_BITS_ALL, OWNER_NONE, handle_action_list),
+    ROW_OWNED(ACTION_UPDATE, "action_update", ROLE_BITS_ALL, OWNER_ACTION_OWNER, ROLE_BIT_CHAIR,
+        handle_action_update),
     /* end of papers */
 };
 
@@ -121,10 +162,83 @@ void dispatch_reply(conn *c, uint64_t id, int rc, const char *msg, Safer__Respon
     conn_request_done(c);
 }
 
-int dispatch_check(const session *s, const dispatch_row *row, char *why, size_t why_len)
+/* The report a request names: its date, group, agency ("" = the caller's) and version. */
+static int dispatch_report_ref(const Safer__Request *rq, const char **date, const char **group,
+    const char **agency, uint32_t *version)
+{
+    *version = 0;
+    switch (rq->body_case) {
+    case SAFER__REQUEST__BODY_REPORT_SUBMIT:
+        *date = rq->report_submit->date;
+        *group = rq->report_submit->group_code;
+        *agency = "";
+        return 0;
+    case SAFER__REQUEST__BODY_REPORT_SHOW:
+        *date = rq->report_show->date;
+        *group = rq->report_show->group_code;
+        *agency = rq->report_show->agency_code;
+        *version = rq->report_show->version;
+        return 0;
+    case SAFER__REQUEST__BODY_REPORT_HISTORY:
+        *date = rq->report_history->date;
+        *group = rq->report_history->group_code;
+        *agency = rq->report_history->agency_code;
+        return 0;
+    case SAFER__REQUEST__BODY_REPORT_WITHDRAW:
+        *date = rq->report_withdraw->date;
+        *group = rq->report_withdraw->group_code;
+        *agency = rq->report_withdraw->agency_code;
+        return 0;
+    default:
+        return SAFER_E_INTERNAL;
+    }
+}
+
+/*
+ * The ownership rule of row for the caller of s. Each rule is one function;
+ * a target that does not exist passes here, so that the handler names it.
+ */
+static int dispatch_check_owner(store *st, const session *s, const dispatch_row *row,
+    const Safer__Request *rq, char *why, size_t why_len)
+{
+    const char *mine = s->who.agency_code;
+    const char *date, *group, *agency;
+    uint32_t version;
+
+    if (row->owner == OWNER_NONE || row->owner == OWNER_OWN_KEY
+        || (s->who.roles & row->owner_free) != 0)
+        return 0;
+    if (row->owner == OWNER_ACTION_OWNER) {
+        if (rq->body_case != SAFER__REQUEST__BODY_ACTION_UPDATE)
+            return SAFER_E_INTERNAL;
+        return papers_rule_action_owner(st, s->who.person_id, rq->action_update->id, why, why_len);
+    }
+    if (dispatch_report_ref(rq, &date, &group, &agency, &version) < 0)
+        return SAFER_E_INTERNAL;
+    if (agency == NULL || agency[0] == '\0')
+        agency = mine;
+    switch (row->owner) {
+    case OWNER_GROUP_MEMBER_AGENCY:
+        return papers_rule_group_member(st, mine, group, why, why_len);
+    case OWNER_OWN_AGENCY:
+        if (strcmp(agency, mine) == 0)
+            return 0;
+        snprintf(why, why_len, "%s acts only on your own agency's reports ('%s')", row->name, mine);
+        return SAFER_E_PERM;
+    case OWNER_REPORT_READER:
+        return papers_rule_reader(st, mine, date, group, agency, version,
+            rq->body_case == SAFER__REQUEST__BODY_REPORT_HISTORY, why, why_len);
+    default:
+        return SAFER_E_INTERNAL;
+    }
+}
+
+int dispatch_check(store *st, const session *s, const dispatch_row *row, const Safer__Request *rq,
+    char *why, size_t why_len)
 {
     char need[64];
     char have[64];
+    int rc;
 
     if (!s->enrolled) {
         if (row->auth == DISPATCH_AUTH) {
@@ -147,7 +261,13 @@ int dispatch_check(const session *s, const dispatch_row *row, char *why, size_t 
      * OWNER_OWN_KEY needs no check here: such a request names no target, and
      * its handler acts on the session's own credential only.
      */
-    return 0;
+    if (rq == NULL || row->auth != DISPATCH_AUTH)
+        return 0;
+    why[0] = '\0';
+    rc = dispatch_check_owner(st, s, row, rq, why, why_len);
+    if (rc < 0 && why[0] == '\0')
+        snprintf(why, why_len, "%s", err_msg(rc));
+    return rc;
 }
 
 void dispatch_message(conn *c, const uint8_t *msg, size_t len)
@@ -180,7 +300,7 @@ void dispatch_message(conn *c, const uint8_t *msg, size_t len)
         dispatch_reply(c, rq->id, SAFER_E_INVAL, "unknown or missing request type", NULL);
         goto out;
     }
-    rc = dispatch_check(conn_session(c), row, why, sizeof(why));
+    rc = dispatch_check(conn_server(c)->st, conn_session(c), row, rq, why, sizeof(why));
     if (rc < 0) {
         log_info("%s: %s refused: %s", conn_addr(c), row->name, err_status_name(err_status(rc)));
         dispatch_reply(c, rq->id, rc, why, NULL);

@@ -37,6 +37,11 @@ typedef enum dispatch_owner {
     OWNER_NONE,    /* no ownership rule: roles decide */
     OWNER_OWN_KEY, /* acts only on the key of the caller's own session (the handler never
                       takes a target from the request) */
+    OWNER_GROUP_MEMBER_AGENCY, /* the caller's agency is a member of the task group named */
+    OWNER_OWN_AGENCY,          /* the agency named is the caller's own ("" means it too) */
+    OWNER_REPORT_READER,       /* the caller's agency may read the report named (its own, or
+                                  one whose restriction includes it or is empty) */
+    OWNER_ACTION_OWNER,        /* the caller owns the action named (everyone owns ALL) */
 } dispatch_owner;
 
 typedef int (*dispatch_fn)(conn *c, const Safer__Request *rq);
@@ -48,6 +53,8 @@ typedef struct dispatch_row {
     uint32_t roles;                /* ROLE_BIT_* allowed (enrolled callers) */
     dispatch_owner owner;          /* ownership rule */
     dispatch_fn fn;                /* the handler */
+    uint32_t owner_free;           /* ROLE_BIT_* the ownership rule does not bind (the chair
+                                      acts on every report and action); 0 = binds all */
 } dispatch_row;
 
 /* The longest message dispatch_check writes (why_len). */
@@ -68,8 +75,15 @@ const dispatch_row *dispatch_row_at(size_t i);
  * the caller's roles, then ownership). Returns 0 if allowed; else
  * SAFER_E_UNAUTH, SAFER_E_EXISTS or SAFER_E_PERM with the client's message in
  * why, e.g. "agency_add needs the admin role; you have lead and member".
+ *
+ * The ownership rule is checked unless the caller has one of row->owner_free;
+ * it reads the request rq and the store st (on the loop thread). With rq NULL
+ * only enrolment and roles are checked: that is for tests of the table, and
+ * dispatch_message always passes the request. A failed store read returns its
+ * code (the caller is refused).
  */
-int dispatch_check(const session *s, const dispatch_row *row, char *why, size_t why_len);
+int dispatch_check(store *st, const session *s, const dispatch_row *row, const Safer__Request *rq,
+    char *why, size_t why_len);
 
 /*
  * Handles one application message: unpacks it with a budget, checks its id,

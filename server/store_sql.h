@@ -59,9 +59,69 @@ enum store_stmt {
                         hash in id order */
 
     /* issue 4, board: groups, meetings, agenda, attendance, minutes (board helper only) */
+    ST_GROUP_INSERT,        /* code, name, created */
+    ST_GROUP_BY_CODE,       /* code -> id, code, name */
+    ST_GROUP_LIST,          /* -> id, code, name, by code */
+    ST_GROUP_AGENCIES,      /* group_id -> agency code, by code */
+    ST_GROUP_AGENCY_ADD,    /* group_id, agency_id */
+    ST_GROUP_AGENCY_CLEAR,  /* group_id */
+    ST_MEETING_INSERT,      /* date, time, venue, deadline, created */
+    ST_MEETING_ID,          /* date -> id */
+    ST_MEETING_BY_DATE,     /* date -> id, date, time, venue, deadline, published, approving
+                               meeting's date, attendance rows, previous date, next date */
+    ST_MEETING_LIST,        /* -> the columns of ST_MEETING_BY_DATE, by date */
+    ST_MEETING_PREV,        /* date -> the latest meeting date before it (NULL if none) */
+    ST_MEETING_NEXT,        /* date -> the earliest meeting date after it (NULL if none) */
+    ST_MEETING_APPROVE,     /* approving meeting id, id (only while not approved) */
+    ST_AGENDA_LIST,         /* meeting_id -> id, position, title, kind, group_id, group code,
+                               by position */
+    ST_AGENDA_ITEM,         /* meeting_id, position -> id, kind, group_id */
+    ST_AGENDA_INSERT,       /* meeting_id, position, title, kind, group_id */
+    ST_AGENDA_SET_POSITION, /* position, id */
+    ST_AGENDA_DELETE,       /* id */
+    ST_AGENDA_ITEM_USE,     /* item_id, item_id -> minutes rows, actions raised at it */
+    ST_AGENDA_PAPERS,       /* meeting_id, group_id -> reports for that group at that meeting */
+    ST_ATTENDANCE_SET,      /* meeting_id, person_id, presence, substitute (insert or replace) */
+    ST_ATTENDANCE_LIST,     /* meeting_id -> initials, name, agency code, presence, substitute,
+                               by initials */
+    ST_MINUTES_SET,         /* item_id, text, updated, updated_by (insert or replace) */
+    ST_MINUTES_DELETE,      /* item_id */
+    ST_MINUTES_LIST,        /* meeting_id -> item position, text, by position */
     /* end of board */
 
     /* issue 4, papers: reports, returns, actions (papers helper only) */
+    ST_REPORT_MEETING,         /* date -> id, deadline */
+    ST_REPORT_GROUP_MEMBER,    /* group_id, agency_id -> 1 if the agency is a member */
+    ST_REPORT_MEMBER_BY_CODE,  /* group code, agency code -> 1 if the agency is a member */
+    ST_REPORT_FIND,            /* meeting_id, group_id, agency_id -> id, withdrawn, versions */
+    ST_REPORT_INSERT,          /* meeting_id, group_id, agency_id */
+    ST_REPORT_SET_WITHDRAWN,   /* withdrawn, id */
+    ST_REPORT_BY_IDEM,         /* report_id, idem_key -> version */
+    ST_REPORT_VERSION_INSERT,  /* report_id, version, title, rag, marking, author_id,
+                                  submitted, late, body, idem_key */
+    ST_REPORT_METRIC_INSERT,   /* version_id, position, name, value, target, period */
+    ST_REPORT_RESTRICT_INSERT, /* version_id, agency_id (a repeat is ignored) */
+    ST_REPORT_VERSION_GET,     /* report_id, version -> id, version, title, rag, marking,
+                                  author initials, submitted, late, body bytes */
+    ST_REPORT_VERSION_LIST,    /* report_id, limit -> the columns of ST_REPORT_VERSION_GET,
+                                  by version */
+    ST_REPORT_VERSION_BODY,    /* version id -> body */
+    ST_REPORT_METRICS,         /* version id -> name, value, target, period by position */
+    ST_REPORT_RESTRICTS,       /* version id -> agency code, by code */
+    ST_RETURNS_LIST,           /* meeting_id -> group code, agency code, withdrawn, latest
+                                  version, first submitted, first late; by group, agency */
+    ST_ACTION_INSERT,          /* meeting_id, item_id, text, all_owners, due, created,
+                                  created_by */
+    ST_ACTION_OWNER_ADD,       /* action_id, person_id (a repeat is ignored) */
+    ST_ACTION_GET,             /* today, id -> id, meeting date, item number, text,
+                                  all_owners, due, status, carried */
+    ST_ACTION_LIST,            /* today, open_only, mine (person id or 0), overdue, limit ->
+                                  the columns of ST_ACTION_GET, by id */
+    ST_ACTION_OWNERS,          /* action_id -> initials, by initials */
+    ST_ACTION_UPDATES,         /* action_id, limit -> ts, initials, status, note, oldest first */
+    ST_ACTION_OWNED,           /* action_id, person_id -> all_owners, 1 if an owner */
+    ST_ACTION_SET_STATUS,      /* status, today, id: closed_on follows the status */
+    ST_ACTION_UPDATE_ADD,      /* action_id, ts, person_id, status, note */
     /* end of papers */
 
     ST__COUNT

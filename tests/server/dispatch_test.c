@@ -63,9 +63,20 @@ START_TEST(test_dispatch_rows_name_schema_cases)
         ck_assert_msg(f != NULL && (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF),
             "row %s has no body case in the schema", row->name);
         ck_assert_str_eq(row->name, f->name);
-        /* Only rotation has an ownership rule: it acts on the caller's own key. */
-        ck_assert_int_eq(row->owner,
-            row->body == SAFER__REQUEST__BODY_ROTATE_BEGIN ? OWNER_OWN_KEY : OWNER_NONE);
+        /* Rotation acts on the caller's own key; papers and actions have their own rules. */
+        if (row->body == SAFER__REQUEST__BODY_ROTATE_BEGIN)
+            ck_assert_int_eq(row->owner, OWNER_OWN_KEY);
+        else if (row->body == SAFER__REQUEST__BODY_REPORT_SUBMIT)
+            ck_assert_int_eq(row->owner, OWNER_GROUP_MEMBER_AGENCY);
+        else if (row->body == SAFER__REQUEST__BODY_REPORT_SHOW
+            || row->body == SAFER__REQUEST__BODY_REPORT_HISTORY)
+            ck_assert_int_eq(row->owner, OWNER_REPORT_READER);
+        else if (row->body == SAFER__REQUEST__BODY_REPORT_WITHDRAW)
+            ck_assert_int_eq(row->owner, OWNER_OWN_AGENCY);
+        else if (row->body == SAFER__REQUEST__BODY_ACTION_UPDATE)
+            ck_assert_int_eq(row->owner, OWNER_ACTION_OWNER);
+        else
+            ck_assert_int_eq(row->owner, OWNER_NONE);
     }
     ck_assert_ptr_null(dispatch_row_at(dispatch_count()));
     ck_assert_ptr_null(dispatch_lookup(SAFER__REQUEST__BODY__NOT_SET));
