@@ -15,8 +15,7 @@
 #include "client/pbjson.h"
 #include "client/table.h"
 
-/* Says what is wrong with in, quoting it safely. */
-static int admin_bad(const char *what, const char *in, const char *why)
+int admin_bad(const char *what, const char *in, const char *why)
 {
     fprintf(stderr, "safer: %s '", what);
     cli_put_safe(stderr, in);

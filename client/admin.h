@@ -41,6 +41,9 @@ typedef struct admin_sub {
  */
 int admin_dispatch(int argc, char **argv, const admin_sub *subs, size_t nsubs, const char *group);
 
+/* Prints "safer: WHAT 'IN': WHY" on stderr, with IN made safe; returns -1. */
+int admin_bad(const char *what, const char *in, const char *why);
+
 /* Copies initials upper-cased into out; checks [A-Za-z]{1,8}. Returns 0 or -1 (printed). */
 int admin_initials(const char *in, char out[ADMIN_INITIALS_MAX + 1]);
 

@@ -201,10 +201,19 @@ int cli_session_open_key(cli_session *s, const uint8_t *sk)
     return cli_session_connect(s, sk);
 }
 
-int cli_session_call(cli_session *s, Safer__Request *rq, Safer__Response **rs, int want)
+/* cli_session_call with hooks (NULL for none). */
+static int cli_session_call_with(
+    cli_session *s, Safer__Request *rq, Safer__Response **rs, int want, const cli_hooks *h)
 {
-    int ret = net_call(s->net, rq, rs, &s->b);
+    int ret;
 
+    if (h != NULL && h->progress != NULL)
+        net_set_progress(s->net, h->progress, h->progress_ctx);
+    ret = net_call(s->net, rq, rs, &s->b);
+    net_set_progress(s->net, NULL, NULL);
+    /* A refusal leaves the session usable; a lost answer does not. */
+    if (h != NULL && h->done != NULL)
+        h->done(h->ctx, ret == 0 || net_usable(s->net));
     if (ret != 0) {
         cli_fail_msg(net_error(s->net));
         return ret;
@@ -216,6 +225,11 @@ int cli_session_call(cli_session *s, Safer__Request *rq, Safer__Response **rs, i
         return SAFER_E_PROTO;
     }
     return 0;
+}
+
+int cli_session_call(cli_session *s, Safer__Request *rq, Safer__Response **rs, int want)
+{
+    return cli_session_call_with(s, rq, rs, want, NULL);
 }
 
 int cli_session_close(cli_session *s, int ok)
@@ -239,13 +253,18 @@ int cli_session_close(cli_session *s, int ok)
 
 int cli_run(Safer__Request *rq, int want, cli_show_fn show, void *ctx)
 {
+    return cli_run_with(rq, want, show, ctx, NULL);
+}
+
+int cli_run_with(Safer__Request *rq, int want, cli_show_fn show, void *ctx, const cli_hooks *h)
+{
     Safer__Response *rs = NULL;
     cli_session s;
     int code = CLI_FAIL;
 
     if (cli_session_open(&s) != 0)
         return CLI_FAIL;
-    if (cli_session_call(&s, rq, &rs, want) == 0)
+    if (cli_session_call_with(&s, rq, &rs, want, h) == 0)
         code = show(rs, ctx);
     pb_response_free(&s.b, rs);
     /* A failed goodbye after a shown result still fails the command: the change may not be in. */
@@ -300,6 +319,12 @@ static int cli_parse_fail(const char *usage, const char *why, const char *arg)
     return -1;
 }
 
+int cli_usage_error(const char *usage, const char *why, const char *arg)
+{
+    cli_parse_fail(usage, why, arg);
+    return CLI_USAGE;
+}
+
 int cli_parse(int argc, char **argv, const cli_opt *opts, size_t nopts, const char **pos,
     size_t min_pos, size_t max_pos, size_t *npos, const char *usage)
 {
@@ -334,7 +359,18 @@ int cli_parse(int argc, char **argv, const cli_opt *opts, size_t nopts, const ch
         }
         if (val == NULL && i + 1 >= argc)
             return cli_parse_fail(usage, "this option needs a value:", a);
-        *o->value = val != NULL ? val : argv[++i];
+        if (val == NULL)
+            val = argv[++i];
+        if (o->has_value != CLI_REPEAT) {
+            *o->value = val;
+            continue;
+        }
+        size_t k = 0;
+        while (k < CLI_REPEAT_MAX && o->value[k] != NULL)
+            k++;
+        if (k >= CLI_REPEAT_MAX)
+            return cli_parse_fail(usage, "this option is given too many times:", a);
+        o->value[k] = val;
     }
     if (*npos < min_pos)
         return cli_parse_fail(usage, "missing argument", NULL);

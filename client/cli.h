@@ -35,9 +35,15 @@ int cli_is_help(const char *arg);
 /* One option a command accepts. */
 typedef struct cli_opt {
     const char *name;   /* "--json" */
-    int has_value;      /* takes a value: "--name VALUE" or "--name=VALUE" */
-    const char **value; /* set to the value; a flag gets "" */
+    int has_value;      /* 0 a flag; 1 takes a value ("--name VALUE" or "--name=VALUE");
+                           CLI_REPEAT takes a value and may be given again */
+    const char **value; /* set to the value, a flag to ""; for CLI_REPEAT an array of
+                           CLI_REPEAT_MAX + 1 pointers, all NULL to start, filled in order */
 } cli_opt;
+
+/* An option that may be given up to CLI_REPEAT_MAX times, like --metric. */
+#define CLI_REPEAT 2
+#define CLI_REPEAT_MAX 32
 
 /* The positional arguments of a command, after cli_parse. */
 #define CLI_POS_MAX 8
@@ -53,6 +59,13 @@ typedef struct cli_opt {
 int cli_parse(int argc, char **argv, const cli_opt *opts, size_t nopts, const char **pos,
     size_t min_pos, size_t max_pos, size_t *npos, const char *usage);
 #define CLI_PARSE_EXIT(r) ((r) > 0 ? CLI_OK : CLI_USAGE)
+
+/*
+ * Prints "safer: <command>: <why> '<arg>'" (without the quote when arg is
+ * NULL) and the usage on stderr, the command's words taken from the usage;
+ * returns CLI_USAGE. For checks cli_parse cannot make, like a needed option.
+ */
+int cli_usage_error(const char *usage, const char *why, const char *arg);
 
 /*
  * Prints msg as JSON (pbjson.h) on stdout: the whole message, or when field
@@ -125,5 +138,21 @@ typedef int (*cli_show_fn)(const Safer__Response *rs, void *ctx);
  * Returns the exit code.
  */
 int cli_run(Safer__Request *rq, int want, cli_show_fn show, void *ctx);
+
+/* What a command may add to cli_run. */
+typedef struct cli_hooks {
+    net_progress_fn progress; /* told of the request's frames as they go; NULL for none */
+    void *progress_ctx;       /* for progress */
+    /*
+     * Called once the call is over, before anything is printed: answered is
+     * 1 when the server answered (with OK or a refusal), 0 when the answer
+     * never came (the connection failed or timed out).
+     */
+    void (*done)(void *ctx, int answered);
+    void *ctx; /* for done */
+} cli_hooks;
+
+/* cli_run with hooks (NULL for none). */
+int cli_run_with(Safer__Request *rq, int want, cli_show_fn show, void *ctx, const cli_hooks *h);
 
 #endif

@@ -11,5 +11,12 @@ int cmd_whoami(int argc, char **argv);
 int cmd_ping(int argc, char **argv);
 int cmd_admin(int argc, char **argv);
 int cmd_key(int argc, char **argv);
+int cmd_group(int argc, char **argv);
+int cmd_meeting(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_returns(int argc, char **argv);
+int cmd_action(int argc, char **argv);
+int cmd_attendance(int argc, char **argv);
+int cmd_minutes(int argc, char **argv);
 
 #endif

@@ -21,6 +21,13 @@ static const struct {
     { "ping", cmd_ping, "Checks the connection to the server" },
     { "admin", cmd_admin, "Agencies, people, invites, keys and the audit log (admins)" },
     { "key", cmd_key, "Your own key: show its fingerprint, rotate it" },
+    { "group", cmd_group, "Task groups and their member agencies" },
+    { "meeting", cmd_meeting, "Board meetings and their agendas" },
+    { "report", cmd_report, "Task-group papers: submit, show, history, withdraw" },
+    { "returns", cmd_returns, "Which papers are in for a meeting: on time, late, missing" },
+    { "action", cmd_action, "Actions from meetings: add, list, update" },
+    { "attendance", cmd_attendance, "Records who came to a meeting or sent apologies" },
+    { "minutes", cmd_minutes, "A meeting's minutes: set an item's, approve the last" },
 };
 
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
@@ -31,7 +38,7 @@ static void show_usage(FILE *f)
         "usage: safer <command> [<args>]\n\n"
         "Safer's command-line client. Commands:\n");
     for (size_t i = 0; i < N_SUBCOMMANDS; i++)
-        fprintf(f, "  %-8s %s\n", subcommands[i].name, subcommands[i].summary);
+        fprintf(f, "  %-11s %s\n", subcommands[i].name, subcommands[i].summary);
     fprintf(f,
         "\n'safer help <command>' or 'safer <command> --help' tells more.\n"
         "Settings live in $SAFER_HOME, else $XDG_CONFIG_HOME/safer, else "

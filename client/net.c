@@ -41,6 +41,10 @@ struct net {
     int dead;                /* a failure ended the session: no more requests */
     int io_errno;            /* errno of the last failed socket call */
     char err[NET_ERROR_MAX]; /* the message for the last failure */
+    net_progress_fn prog;    /* told of each request frame sent, or NULL */
+    void *prog_ctx;          /* its context */
+    size_t prog_total;       /* bytes of the request being sent; 0 when none is */
+    size_t prog_sent;        /* of which this many have gone out */
     uint8_t rbuf[FRAME_MAX]; /* the body of the frame being read */
 };
 
@@ -128,10 +132,25 @@ static int net_read_full(net *n, uint8_t *buf, size_t len)
     return 0;
 }
 
-/* The channel's emit callback: each frame goes straight to the socket. */
+/*
+ * The channel's emit callback: each frame goes straight to the socket. While
+ * a request is being sent, the progress callback learns how much of it has
+ * gone: each frame carries its header, the tag and the flags byte around its
+ * piece of the request.
+ */
 static int net_emit(void *ctx, const uint8_t *frame, size_t len)
 {
-    return net_write_all(ctx, frame, len);
+    net *n = ctx;
+    size_t overhead = FRAME_HDR_BYTES + NOISE_TAG_BYTES + 1;
+    int ret = net_write_all(n, frame, len);
+
+    if (ret != 0 || n->prog == NULL || n->prog_total == 0)
+        return ret;
+    n->prog_sent += len > overhead ? len - overhead : 0;
+    if (n->prog_sent > n->prog_total)
+        n->prog_sent = n->prog_total;
+    n->prog(n->prog_ctx, n->prog_sent, n->prog_total);
+    return 0;
 }
 
 /* Reads one frame into rbuf, checking its length before reading its body. */
@@ -422,8 +441,11 @@ static int net_exchange(
     }
     rq->id = n->next_id++;
     ret = pb_request_pack(rq, &buf, &len);
+    n->prog_total = len;
+    n->prog_sent = 0;
     if (ret == 0)
         ret = chan_send(n->ch, buf, len);
+    n->prog_total = 0;
     if (buf != NULL) {
         sodium_memzero(buf, len);
         free(buf);
@@ -468,6 +490,12 @@ int net_call(net *n, Safer__Request *rq, Safer__Response **out, pb_budget *b)
     }
     *out = rs;
     return 0;
+}
+
+void net_set_progress(net *n, net_progress_fn fn, void *ctx)
+{
+    n->prog = fn;
+    n->prog_ctx = ctx;
 }
 
 int net_usable(const net *n)

@@ -56,6 +56,15 @@ int net_call(net *n, Safer__Request *rq, Safer__Response **rs, pb_budget *b);
  */
 int net_usable(const net *n);
 
+/*
+ * Told how far the request being sent has got: sent of total bytes of the
+ * packed request, after each frame has gone to the socket. For progress bars.
+ */
+typedef void (*net_progress_fn)(void *ctx, size_t sent, size_t total);
+
+/* Calls fn (NULL: nothing) for the frames of every request sent from now on. */
+void net_set_progress(net *n, net_progress_fn fn, void *ctx);
+
 /* Says goodbye and waits for the server's answer. */
 int net_goodbye(net *n);
 

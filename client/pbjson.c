@@ -52,9 +52,15 @@ int pbjson_enum_name(const ProtobufCEnumDescriptor *d, int value, char *buf, siz
     if (v == NULL || len == 0)
         return SAFER_E_NOTFOUND;
     name = v->name;
-    /* Strip the prefix only when something is left after it. */
+    /*
+     * Strip the prefix only when something is left after it. Some enums name
+     * their values after the first word of the type alone (ReturnStatus has
+     * RETURN_ON_TIME), so that word is tried when the whole prefix is not there.
+     */
     if (pbjson_enum_prefix(d->short_name, prefix, sizeof(prefix)) == 0) {
         plen = strlen(prefix);
+        if (strncmp(name, prefix, plen) != 0)
+            plen = strcspn(prefix, "_") + 1;
         if (strncmp(name, prefix, plen) == 0 && name[plen] != '\0')
             name += plen;
     }

@@ -9,8 +9,9 @@
  *     its digits); floats and doubles are JSON reals; bools are true/false;
  *   - enum values are lowercase names without the prefix the enum's own name
  *     gives them (Role's ROLE_ADMIN is "admin", Status's PERMISSION_DENIED is
- *     "permission_denied"); a value the schema does not know (proto3 enums are
- *     open) is its number;
+ *     "permission_denied"; ReturnStatus's RETURN_ON_TIME, named after the first
+ *     word of its type, is "on_time"); a value the schema does not know
+ *     (proto3 enums are open) is its number;
  *   - strings are strings, bytes are lowercase hex;
  *   - repeated fields are arrays, nested messages objects, an unset nested
  *     message null;
