@@ -119,8 +119,10 @@ int board_date_of(int64_t t, char out[BOARD_DATE_LEN + 1])
 
     if (!gmtime_r(&tt, &tm) || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
         return SAFER_E_INVAL;
-    snprintf(
-        out, BOARD_DATE_LEN + 1, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    /* strftime, not snprintf: the compiler cannot see that tm's fields are
+     * in range, and the year is already bounded to four digits above. */
+    if (strftime(out, BOARD_DATE_LEN + 1, "%Y-%m-%d", &tm) != BOARD_DATE_LEN)
+        return SAFER_E_INVAL;
     return 0;
 }
 
