@@ -6,6 +6,8 @@
 
 #include <stdlib.h>
 
+#include <sodium.h>
+
 #include "common/err.h"
 
 /* Keeps the user's pointer aligned for any type. */
@@ -38,6 +40,8 @@ static void pb_free(void *data, void *ptr)
         return;
     h = (pb_hdr *)ptr - 1;
     b->used -= h->size;
+    /* Unpacked messages hold invite and rotation codes and report text: leave none behind. */
+    sodium_memzero(ptr, h->size);
     free(h);
 }
 

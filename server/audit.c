@@ -1,18 +1,24 @@
 /*
- * The hash-chained audit log behind audit.h: appending inside a write job and
- * walking the chain to verify it.
+ * The hash-chained audit log behind audit.h: appending inside a write job,
+ * sealing the newest row in the head setting, and walking the chain to verify
+ * it against that head.
  */
 #include "server/audit.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "common/err.h"
+#include "common/keyfile.h"
+#include "server/settings.h"
 
 #define AUDIT_VERIFY_PAGE 512 /* rows read per statement while verifying */
+/* "ID HASH MAC": up to 20 digits, two spaces, two 64-digit hex strings. */
+#define AUDIT_HEAD_TEXT_MAX (20 + 2 + 4 * AUDIT_HASH_BYTES)
 
 static void audit_put64(uint8_t out[8], uint64_t v)
 {
@@ -55,6 +61,70 @@ static void audit_hash(const uint8_t prev[AUDIT_HASH_BYTES], const struct audit_
     crypto_generichash_final(&h, out, AUDIT_HASH_BYTES);
 }
 
+void audit_key_derive(const uint8_t server_sk[32], uint8_t key[STORE_AUDIT_KEY_BYTES])
+{
+    crypto_generichash(key, STORE_AUDIT_KEY_BYTES, (const uint8_t *)AUDIT_CONTEXT,
+        sizeof(AUDIT_CONTEXT) - 1, server_sk, 32);
+}
+
+int audit_use_server_key(store *st, const uint8_t server_sk[32])
+{
+    uint8_t *key = sodium_malloc(STORE_AUDIT_KEY_BYTES);
+    int rc;
+
+    if (key == NULL)
+        return SAFER_E_NOMEM;
+    audit_key_derive(server_sk, key);
+    rc = store_set_audit_key(st, key);
+    sodium_free(key);
+    return rc;
+}
+
+int audit_load_server_key(store *st, const char *path)
+{
+    uint8_t *sk = sodium_malloc(KEYFILE_KEY_BYTES);
+    int rc;
+
+    if (sk == NULL)
+        return SAFER_E_NOMEM;
+    rc = keyfile_read(path, sk, NULL);
+    if (rc == 0)
+        rc = audit_use_server_key(st, sk);
+    sodium_free(sk);
+    return rc;
+}
+
+/* The MAC of a head: the newest row's id and hash under the audit key. */
+static void audit_head_mac(const uint8_t key[STORE_AUDIT_KEY_BYTES], int64_t id,
+    const uint8_t hash[AUDIT_HASH_BYTES], uint8_t out[AUDIT_HASH_BYTES])
+{
+    crypto_generichash_state h;
+    uint8_t num[8];
+
+    crypto_generichash_init(&h, key, STORE_AUDIT_KEY_BYTES, AUDIT_HASH_BYTES);
+    crypto_generichash_update(&h, (const uint8_t *)AUDIT_CONTEXT, sizeof(AUDIT_CONTEXT) - 1);
+    audit_put64(num, (uint64_t)id);
+    crypto_generichash_update(&h, num, sizeof(num));
+    crypto_generichash_update(&h, hash, AUDIT_HASH_BYTES);
+    crypto_generichash_final(&h, out, AUDIT_HASH_BYTES);
+}
+
+/* Seals row id with hash as the head of the log, inside the append's job. */
+static int audit_head_write(
+    store_tx *tx, const uint8_t *key, int64_t id, const uint8_t hash[AUDIT_HASH_BYTES])
+{
+    char text[AUDIT_HEAD_TEXT_MAX + 1];
+    char hex[2 * AUDIT_HASH_BYTES + 1];
+    char machex[2 * AUDIT_HASH_BYTES + 1];
+    uint8_t mac[AUDIT_HASH_BYTES];
+
+    audit_head_mac(key, id, hash, mac);
+    sodium_bin2hex(hex, sizeof(hex), hash, AUDIT_HASH_BYTES);
+    sodium_bin2hex(machex, sizeof(machex), mac, AUDIT_HASH_BYTES);
+    snprintf(text, sizeof(text), "%" PRId64 " %s %s", id, hex, machex);
+    return settings_set_tx(tx, AUDIT_HEAD_SETTING, text);
+}
+
 /* What ST_AUDIT_LAST found. */
 struct audit_last {
     int found;
@@ -80,9 +150,13 @@ int audit_append(store_tx *tx, int64_t ts, const char *actor, const char *action
 {
     struct audit_last last = { 0 };
     struct audit_row row = { .ts = ts, .text = { actor, action, object, detail } };
+    const uint8_t *key = store_tx_audit_key(tx);
     uint8_t hash[AUDIT_HASH_BYTES];
     int rc;
 
+    /* A row that no head seals could be cut off unseen: refuse to write one. */
+    if (key == NULL)
+        return SAFER_E_STATE;
     for (int i = 0; i < 4; i++) {
         if (!row.text[i])
             return SAFER_E_INVAL;
@@ -110,16 +184,20 @@ int audit_append(store_tx *tx, int64_t ts, const char *actor, const char *action
         rc = store_tx_exec(tx, ST_AUDIT_APPEND, args, sizeof(args) / sizeof(args[0]), NULL, NULL);
     }
     /* A clash on the id would mean two appenders: a bug, not a duplicate. */
-    return rc == SAFER_E_EXISTS ? SAFER_E_DB : rc;
+    if (rc < 0)
+        return rc == SAFER_E_EXISTS ? SAFER_E_DB : rc;
+    return audit_head_write(tx, key, row.id, hash);
 }
 
 /* The state of a walk along the chain. */
 struct audit_walk {
-    int64_t last_id;                /* the id of the last good row (0 before the first) */
-    uint8_t prev[AUDIT_HASH_BYTES]; /* the hash the next row must link to */
-    int64_t bad_id;                 /* the first bad row, once found */
-    char why[128];                  /* what is wrong with it */
-    size_t seen;                    /* rows read in this page */
+    int64_t last_id;                     /* the id of the last good row (0 before the first) */
+    uint8_t prev[AUDIT_HASH_BYTES];      /* the hash the next row must link to */
+    int64_t bad_id;                      /* the first bad row, once found */
+    char why[128];                       /* what is wrong with it */
+    size_t seen;                         /* rows read in this page */
+    int64_t head_id;                     /* the row the head read before the walk seals (0: none) */
+    uint8_t head_hash[AUDIT_HASH_BYTES]; /* that row's hash, as the walk computed it */
 };
 
 static int audit_walk_row(void *ctx, const store_val *cols, size_t ncols)
@@ -169,6 +247,109 @@ static int audit_walk_row(void *ctx, const store_val *cols, size_t ncols)
     }
     w->last_id = row.id;
     memcpy(w->prev, hash, AUDIT_HASH_BYTES);
+    if (row.id == w->head_id)
+        memcpy(w->head_hash, hash, AUDIT_HASH_BYTES);
+    return 0;
+}
+
+/* A head as read from the settings. */
+struct audit_head {
+    int found; /* the setting exists */
+    int valid; /* it is well formed and its MAC holds */
+    int64_t id;
+    uint8_t hash[AUDIT_HASH_BYTES];
+};
+
+/* Parses "ID HASH MAC" into h and checks the MAC; h->valid says whether it held. */
+static void audit_head_parse(const uint8_t *key, const char *text, struct audit_head *h)
+{
+    const size_t tail = 2 + 4 * AUDIT_HASH_BYTES; /* " HASH MAC" */
+    uint8_t mac[AUDIT_HASH_BYTES], want[AUDIT_HASH_BYTES];
+    size_t digits = strspn(text, "0123456789");
+    size_t n1 = 0, n2 = 0;
+    long long id;
+
+    if (digits == 0 || digits > 18 || strlen(text + digits) != tail || text[digits] != ' '
+        || text[digits + 1 + 2 * AUDIT_HASH_BYTES] != ' ')
+        return;
+    id = strtoll(text, NULL, 10);
+    if (id < 1
+        || sodium_hex2bin(
+               h->hash, AUDIT_HASH_BYTES, text + digits + 1, 2 * AUDIT_HASH_BYTES, NULL, &n1, NULL)
+            != 0
+        || sodium_hex2bin(mac, AUDIT_HASH_BYTES, text + digits + 2 + 2 * AUDIT_HASH_BYTES,
+               2 * AUDIT_HASH_BYTES, NULL, &n2, NULL)
+            != 0
+        || n1 != AUDIT_HASH_BYTES || n2 != AUDIT_HASH_BYTES)
+        return;
+    audit_head_mac(key, (int64_t)id, h->hash, want);
+    if (sodium_memcmp(mac, want, AUDIT_HASH_BYTES) != 0)
+        return;
+    h->id = (int64_t)id;
+    h->valid = 1;
+}
+
+static int audit_head_read(store *st, struct audit_head *h)
+{
+    char text[AUDIT_HEAD_TEXT_MAX + 2];
+    int rc;
+
+    memset(h, 0, sizeof(*h));
+    rc = settings_get(st, AUDIT_HEAD_SETTING, text, sizeof(text));
+    if (rc == SAFER_E_NOTFOUND)
+        return 0;
+    h->found = 1;
+    if (rc == SAFER_E_TOOBIG)
+        return 0; /* found, but not a head: invalid */
+    if (rc < 0)
+        return rc;
+    audit_head_parse(store_audit_key(st), text, h);
+    return 0;
+}
+
+/*
+ * Checks the end of a walk that found the chain whole against the heads read
+ * before (h1) and after (h2) it: the log may not end before h1's row, and no
+ * row may follow h2's unless it was appended meanwhile. Fills w's bad_id and
+ * why and returns 1 when the log fails, else 0.
+ */
+static int audit_head_check(
+    struct audit_walk *w, const struct audit_head *h1, const struct audit_head *h2)
+{
+    int64_t last = w->last_id;
+
+    w->bad_id = last > 0 ? last : 1;
+    if ((h1->found && !h1->valid) || (h2->found && !h2->valid)) {
+        snprintf(w->why, sizeof(w->why),
+            "the head record that seals the log fails its check: it was forged or edited");
+        return 1;
+    }
+    if (!h2->found) {
+        if (last == 0 && !h1->found)
+            return 0; /* an empty log */
+        snprintf(w->why, sizeof(w->why), "the head record that seals the log is missing");
+        return 1;
+    }
+    if (h1->found && last < h1->id) {
+        w->bad_id = last + 1;
+        snprintf(w->why, sizeof(w->why), "row %" PRId64 " is missing: the log ends at row %" PRId64,
+            last + 1, last);
+        return 1;
+    }
+    if ((h1->found && sodium_memcmp(w->head_hash, h1->hash, AUDIT_HASH_BYTES) != 0)
+        || (last == h2->id && sodium_memcmp(w->prev, h2->hash, AUDIT_HASH_BYTES) != 0)) {
+        w->bad_id = h1->found ? h1->id : h2->id;
+        snprintf(w->why, sizeof(w->why),
+            "row %" PRId64 " does not match the sealed head: the log was rewritten", w->bad_id);
+        return 1;
+    }
+    if (last > h2->id) {
+        w->bad_id = h2->id + 1;
+        snprintf(w->why, sizeof(w->why),
+            "row %" PRId64 " follows the last sealed row: it was added behind the server's back",
+            w->bad_id);
+        return 1;
+    }
     return 0;
 }
 
@@ -180,8 +361,20 @@ int audit_verify(store *st, int64_t *bad_id, char *why, size_t why_len)
 int audit_verify_rows(store *st, int64_t *rows, int64_t *bad_id, char *why, size_t why_len)
 {
     struct audit_walk w = { 0 };
+    struct audit_head h1, h2;
     int rc;
 
+    if (store_audit_key(st) == NULL)
+        return SAFER_E_STATE;
+    /*
+     * The head is read before the walk and again after it: appends go on
+     * while an online check pages through the log, and each one moves the
+     * head with its row, so the first head says where the log must reach at
+     * least and the second where it may end at most.
+     */
+    if ((rc = audit_head_read(st, &h1)) < 0)
+        return rc;
+    w.head_id = h1.valid ? h1.id : 0;
     /* Page through the log so that no read holds its snapshot for long. */
     do {
         const store_val args[] = { SV_INT(w.last_id), SV_INT(AUDIT_VERIFY_PAGE) };
@@ -200,6 +393,15 @@ int audit_verify_rows(store *st, int64_t *rows, int64_t *bad_id, char *why, size
             return SAFER_E_PRECOND;
         }
     } while (w.seen == AUDIT_VERIFY_PAGE);
+    if ((rc = audit_head_read(st, &h2)) < 0)
+        return rc;
+    if (audit_head_check(&w, &h1, &h2)) {
+        if (bad_id)
+            *bad_id = w.bad_id;
+        if (why && why_len)
+            snprintf(why, why_len, "%s", w.why);
+        return SAFER_E_PRECOND;
+    }
     if (bad_id)
         *bad_id = 0;
     if (why && why_len)

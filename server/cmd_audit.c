@@ -25,7 +25,9 @@ static void audit_usage(FILE *f)
     fprintf(f,
         "usage: saferd audit-verify DIR\n"
         "\n"
-        "Checks the hash chain of the audit log in the data folder DIR. Prints\n"
+        "Checks the hash chain of the audit log in the data folder DIR, and that\n"
+        "it reaches the head sealed under the server's key (DIR/server.key), so\n"
+        "rows cut off its end show too. Prints\n"
         "\"audit log intact: N rows\" and exits 0, or \"audit log broken at row ID: WHY\"\n"
         "and exits 1. Safe to run while 'saferd run' serves DIR.\n"
         "\n"
@@ -93,6 +95,14 @@ int cmd_audit_verify(int argc, char **argv)
     }
     if (rc < 0) {
         fprintf(stderr, "saferd: audit-verify: %s: %s\n", path, err_msg(rc));
+        goto out;
+    }
+    /* The head of the log is sealed with a key that only server.key gives. */
+    snprintf(path, sizeof(path), "%s/%s", dir, SAFERD_KEY_FILE);
+    rc = audit_load_server_key(st, path);
+    if (rc < 0) {
+        fprintf(stderr, "saferd: audit-verify: %s: %s\n", path,
+            rc == SAFER_E_PASSPHRASE ? "passphrase-protected keys are not supported" : err_msg(rc));
         goto out;
     }
     rc = audit_verify_rows(st, &rows, &bad_id, why, sizeof(why));

@@ -27,6 +27,7 @@
 #include "common/noise.h"
 #include "server/audit.h"
 #include "server/ident.h"
+#include "server/people.h"
 #include "server/settings.h"
 #include "server/store.h"
 
@@ -110,31 +111,21 @@ static int init_bad(const char *opt, const char *val, const char *why)
     return 2;
 }
 
-/* Text a person reads: 1..max bytes, no control characters. */
-static int init_text_ok(const char *s, size_t max)
+/*
+ * A value the server's own checks refused: their message names the input
+ * (quoting it only where it is known to be printable), so it is printed as it
+ * is rather than echoing bytes that may not be text.
+ */
+static int init_refused(const char *opt, const char *why)
 {
-    size_t n = strnlen(s, max + 1);
-
-    if (n == 0 || n > max)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            return 0;
-    }
-    return 1;
-}
-
-static int init_charset_ok(const char *s, size_t max, const char *allowed)
-{
-    size_t n = strnlen(s, max + 1);
-
-    return n > 0 && n <= max && strspn(s, allowed) == n;
+    fprintf(stderr, "saferd: init: %s: %s\n", opt, why);
+    return 2;
 }
 
 /* Returns 0 if every value is good, else prints what is wrong and returns 2. */
 static int init_check(struct init_opts *o)
 {
-    char why[160];
+    char why[PEOPLE_WHY_MAX];
 
     if (strnlen(o->dir, INIT_DIR_MAX + 1) > INIT_DIR_MAX || o->dir[0] == '\0')
         return init_bad("DIR", o->dir, "must be 1 to 3900 bytes long");
@@ -143,19 +134,21 @@ static int init_check(struct init_opts *o)
         return init_bad("--listen", o->listen, "too long");
     if (invite_parse_hostport(o->listen, o->host, sizeof(o->host), &o->port, why, sizeof(why)) < 0)
         return init_bad("--listen", o->listen, why);
-    if (!init_text_ok(o->partnership, IDENT_PARTNERSHIP_MAX))
-        return init_bad(
-            "--partnership", o->partnership, "must be 1 to 128 bytes without control characters");
-    if (!init_charset_ok(o->initials, IDENT_INITIALS_MAX, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-        return init_bad("--admin-initials", o->initials, "must be 1 to 8 capital letters A-Z");
-    if (!init_text_ok(o->admin_name, IDENT_NAME_MAX))
-        return init_bad(
-            "--admin-name", o->admin_name, "must be 1 to 128 bytes without control characters");
-    if (!init_charset_ok(o->agency, IDENT_AGENCY_CODE_MAX, "abcdefghijklmnopqrstuvwxyz0123456789-"))
-        return init_bad("--agency", o->agency, "must be 1 to 32 of a-z, 0-9 and -");
-    if (!init_text_ok(o->agency_name, IDENT_AGENCY_NAME_MAX))
-        return init_bad(
-            "--agency-name", o->agency_name, "must be 1 to 128 bytes without control characters");
+    /* The same checks as the admin requests make, so init cannot store what they refuse. */
+    if (people_check_text(
+            "the partnership name", o->partnership, IDENT_PARTNERSHIP_MAX, why, sizeof(why))
+        < 0)
+        return init_refused("--partnership", why);
+    if (people_check_initials(o->initials, why, sizeof(why)) < 0)
+        return init_refused("--admin-initials", why);
+    if (people_check_text("the admin's name", o->admin_name, IDENT_NAME_MAX, why, sizeof(why)) < 0)
+        return init_refused("--admin-name", why);
+    if (people_check_agency_code(o->agency, why, sizeof(why)) < 0)
+        return init_refused("--agency", why);
+    if (people_check_text(
+            "the agency name", o->agency_name, IDENT_AGENCY_NAME_MAX, why, sizeof(why))
+        < 0)
+        return init_refused("--agency-name", why);
     return 0;
 }
 
@@ -206,7 +199,8 @@ static int init_parse(int argc, char **argv, struct init_opts *o)
         if (k < sizeof(names) / sizeof(names[0]))
             continue;
         if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "saferd: init: unknown option \"%s\" (see saferd init --help)\n", a);
+            fprintf(stderr, "saferd: init: unknown option \"%s\"\n", a);
+            init_usage(stderr);
             return 2;
         }
         if (o->dir) {
@@ -216,7 +210,8 @@ static int init_parse(int argc, char **argv, struct init_opts *o)
         o->dir = a;
     }
     if (!o->dir) {
-        fprintf(stderr, "saferd: init: DIR is missing (see saferd init --help)\n");
+        fprintf(stderr, "saferd: init: DIR is missing\n");
+        init_usage(stderr);
         return 2;
     }
     if (init_hours(o, hours) != 0)
@@ -431,7 +426,8 @@ static int init_job_fn(store_tx *tx, void *arg)
 }
 
 /* Creates the database and fills it in one transaction. Returns 0 or 1. */
-static int init_db(const struct init_opts *o, struct init_files *f, struct init_job *j)
+static int init_db(const struct init_opts *o, struct init_files *f, struct init_job *j,
+    const uint8_t sk[NOISE_KEY_BYTES])
 {
     store *st = NULL;
     int rc;
@@ -441,6 +437,11 @@ static int init_db(const struct init_opts *o, struct init_files *f, struct init_
     rc = store_open(&st, f->db, STORE_CREATE);
     if (rc < 0)
         return init_fail(f->db, err_msg(rc));
+    rc = audit_use_server_key(st, sk);
+    if (rc < 0) {
+        store_close(st);
+        return init_fail("the audit key", err_msg(rc));
+    }
     rc = store_run(st, init_job_fn, j);
     store_close(st);
     if (rc < 0)
@@ -510,7 +511,7 @@ int cmd_init(int argc, char **argv)
     j.code = s->code;
     j.now = (int64_t)time(NULL);
     j.expires = j.now + (int64_t)o.hours * 3600;
-    if (init_db(&o, &f, &j) != 0 || init_report(&o, s, pk, j.expires) != 0)
+    if (init_db(&o, &f, &j, s->sk) != 0 || init_report(&o, s, pk, j.expires) != 0)
         goto out;
     ret = 0;
 out:

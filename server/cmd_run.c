@@ -21,6 +21,7 @@
 #include "common/keyfile.h"
 #include "common/log.h"
 #include "common/noise.h"
+#include "server/audit.h"
 #include "server/server.h"
 #include "server/settings.h"
 #include "server/store.h"
@@ -207,12 +208,16 @@ static int run_fail(const char *what, int rc)
     return rc;
 }
 
-/* Reads DIR/server.key into sk (sodium_malloc memory) and the signing public key. */
-static int run_keys(const char *dir, uint8_t *sk, uint8_t sign_pk[SERVER_KEY_BYTES])
+/*
+ * Reads DIR/server.key into sk and the pack-signing key from DIR/sign.key
+ * into sign_sk (both sodium_malloc memory, crypto_sign_SECRETKEYBYTES for
+ * sign_sk) and sign_pk.
+ */
+static int run_keys(
+    const char *dir, uint8_t *sk, uint8_t *sign_sk, uint8_t sign_pk[SERVER_KEY_BYTES])
 {
     char path[RUN_PATH_MAX];
     uint8_t *seed = NULL;
-    uint8_t *sign_sk = NULL;
     int ret;
 
     snprintf(path, sizeof(path), "%s/%s", dir, SAFERD_KEY_FILE);
@@ -224,9 +229,8 @@ static int run_keys(const char *dir, uint8_t *sk, uint8_t sign_pk[SERVER_KEY_BYT
         goto out;
     }
     seed = sodium_malloc(crypto_sign_SEEDBYTES);
-    sign_sk = sodium_malloc(crypto_sign_SECRETKEYBYTES);
     ret = SAFER_E_NOMEM;
-    if (seed == NULL || sign_sk == NULL)
+    if (seed == NULL)
         goto out;
     snprintf(path, sizeof(path), "%s/%s", dir, SAFERD_SIGN_FILE);
     ret = keyfile_read(path, seed, NULL);
@@ -237,7 +241,6 @@ static int run_keys(const char *dir, uint8_t *sk, uint8_t sign_pk[SERVER_KEY_BYT
     ret = crypto_sign_seed_keypair(sign_pk, sign_sk, seed) == 0 ? 0 : SAFER_E_CRYPTO;
 out:
     sodium_free(seed);
-    sodium_free(sign_sk);
     return ret;
 }
 
@@ -299,7 +302,8 @@ static void run_loop_close(uv_loop_t *loop)
 }
 
 /* Everything after the keys and the store: the loop, the server, the run. */
-static int run_serve(struct run_opts *o, store *st, uint8_t *sk, const uint8_t *sign_pk)
+static int run_serve(
+    struct run_opts *o, store *st, uint8_t *sk, const uint8_t *sign_sk, const uint8_t *sign_pk)
 {
     uv_loop_t loop;
     server srv;
@@ -311,6 +315,7 @@ static int run_serve(struct run_opts *o, store *st, uint8_t *sk, const uint8_t *
         return run_fail("cannot start the event loop", SAFER_E_INTERNAL);
     ret = server_init(&srv, &loop, st, sk, &o->lim);
     memcpy(srv.sign_pk, sign_pk, SERVER_KEY_BYTES);
+    srv.sign_sk = sign_sk;
     if (ret == 0)
         ret = noise_public_key(sk, srv.static_pk);
     if (ret == 0)
@@ -336,6 +341,7 @@ int cmd_run(int argc, char **argv)
     struct run_opts o = { 0 };
     store *st = NULL;
     uint8_t *sk = NULL;
+    uint8_t *sign_sk = NULL;
     uint8_t sign_pk[SERVER_KEY_BYTES];
     int ret = 1;
 
@@ -357,22 +363,30 @@ int cmd_run(int argc, char **argv)
     }
     log_setup("saferd", (enum log_level)o.level);
     sk = sodium_malloc(KEYFILE_KEY_BYTES);
-    if (sk == NULL) {
+    sign_sk = sodium_malloc(crypto_sign_SECRETKEYBYTES);
+    if (sk == NULL || sign_sk == NULL) {
         run_fail("key memory", SAFER_E_NOMEM);
         goto out;
     }
-    if (run_keys(o.dir, sk, sign_pk) < 0)
+    if (run_keys(o.dir, sk, sign_sk, sign_pk) < 0)
         goto out;
     sodium_mprotect_readonly(sk);
+    sodium_mprotect_readonly(sign_sk);
     if (run_store(&o, &st) < 0)
         goto out;
+    /* The audit log's head is sealed under a key that follows from the server's. */
+    if (audit_use_server_key(st, sk) < 0) {
+        run_fail("the audit key", SAFER_E_NOMEM);
+        goto out;
+    }
     run_fd_limit(o.lim.max_conns);
-    if (run_serve(&o, st, sk, sign_pk) == 0)
+    if (run_serve(&o, st, sk, sign_sk, sign_pk) == 0)
         ret = 0;
 out:
     store_close(st);
     /* sodium_free makes the page writable again and wipes it. */
     sodium_free(sk);
+    sodium_free(sign_sk);
     sodium_memzero(sign_pk, sizeof(sign_pk));
     return ret;
 }

@@ -78,6 +78,8 @@ struct conn {
     int unknown_key;            /* the handshake carried a key that maps to nobody */
     int quiet;                  /* refused at once: closing is not worth a log line */
     const char *close_reason;   /* why, for the log line of a delayed close */
+    void *cache;                /* a handler's cache between requests (conn_set_cache) */
+    void (*cache_free)(void *); /* frees it */
 };
 
 static void conn_update_reading(conn *c);
@@ -100,6 +102,7 @@ static void conn_maybe_free(conn *c)
         c->next->prev = c->prev;
     chan_free(c->ch);
     free(c->body);
+    conn_set_cache(c, NULL, NULL);
     sodium_memzero(c, sizeof(*c));
     free(c);
     srv->nconns--;
@@ -239,9 +242,27 @@ void conn_release(conn *c)
     conn_maybe_free(c);
 }
 
+void conn_set_cache(conn *c, void *cache, void (*free_fn)(void *))
+{
+    if (c->cache_free != NULL && c->cache != NULL)
+        c->cache_free(c->cache);
+    c->cache = cache;
+    c->cache_free = free_fn;
+}
+
+void *conn_cache(conn *c)
+{
+    return c->cache;
+}
+
 int conn_is_open(const conn *c)
 {
     return !c->closed;
+}
+
+void conn_peer_failed(conn *c)
+{
+    server_peer_failed(c->srv, c->ip);
 }
 
 session *conn_session(conn *c)

@@ -31,6 +31,7 @@ typedef struct session {
     int touched;                     /* dispatch: this session's use of its key has been recorded */
     int ended; /* sessions.c: 0, or the code (SAFER_E_REVOKED, SAFER_E_UNAUTH) that ends
                   this session once the request in flight is answered */
+    unsigned enrol_refused; /* handle_session.c: enrolments refused for their code so far */
 } session;
 
 /* Accepts the pending connection on srv's listener and starts its handshake. */
@@ -74,6 +75,17 @@ int conn_is_open(const conn *c);
 session *conn_session(conn *c);
 server *conn_server(conn *c);
 const char *conn_addr(const conn *c);
+
+/* Counts one failure against the peer's address (server_peer_failed). */
+void conn_peer_failed(conn *c);
+
+/*
+ * A cache a handler keeps on the connection between requests (the pack being
+ * pulled in parts). Setting one frees the one before with its own free
+ * function; the last is freed with the connection. cache may be NULL.
+ */
+void conn_set_cache(conn *c, void *cache, void (*free_fn)(void *));
+void *conn_cache(conn *c);
 
 /* The next connection in the server's list, for walks over all of them. */
 conn *conn_next(conn *c);

@@ -10,9 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "common/err.h"
 #include "common/log.h"
 #include "server/handlers_board.h"
+#include "server/handlers_pack.h"
 #include "server/handlers_papers.h"
 #include "server/papers.h"
 #include "server/people.h"
@@ -95,6 +98,12 @@ static const dispatch_row dispatch_rows[] = {
     ROW_OWNED(ACTION_UPDATE, "action_update", ROLE_BITS_ALL, OWNER_ACTION_OWNER, ROLE_BIT_CHAIR,
         handle_action_update),
     /* end of papers */
+    /* issue 5, pack (pack model helper only) */
+    /* Who sees what of a pack (drafts, unpublished packs) is the handler's to decide. */
+    ROW(PACK_PULL, "pack_pull", DISPATCH_AUTH, ROLE_BITS_ALL, OWNER_NONE, handle_pack_pull),
+    ROW(PACK_PUBLISH, "pack_publish", DISPATCH_AUTH, ROLE_BIT_CHAIR, OWNER_NONE,
+        handle_pack_publish),
+    /* end of pack */
 };
 
 #define DISPATCH_NROWS (sizeof(dispatch_rows) / sizeof(dispatch_rows[0]))
@@ -138,6 +147,8 @@ int dispatch_send(conn *c, uint64_t id, int rc, const char *msg, Safer__Response
         return ret;
     }
     ret = conn_send(c, buf, len);
+    /* The packed answer may carry an invite or a rotation code. */
+    sodium_memzero(buf, len);
     free(buf);
     if (ret == SAFER_E_TOOBIG && rs != &bare) {
         log_warn("%s: response to request %llu exceeds the message limit", conn_addr(c),

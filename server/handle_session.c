@@ -18,6 +18,13 @@
 #include "server/sessions.h"
 #include "server/settings.h"
 
+/*
+ * Enrolments refused for their code (unknown, used or expired) that one
+ * connection may make before it is closed. Each one also counts against the
+ * peer's address, so guessing codes runs into the per-address limit too.
+ */
+#define HANDLE_ENROL_REFUSALS_MAX 3u
+
 /* The partnership's name for answers; empty if the setting is missing. */
 static void handle_partnership(server *srv, char buf[IDENT_PARTNERSHIP_MAX + 1])
 {
@@ -114,6 +121,18 @@ static void handle_enrol_answer(conn *c, handle_enrol_job *job)
     dispatch_reply(c, job->id, 0, NULL, &rs);
 }
 
+/* Counts a refusal of the code itself; closes the connection after too many. */
+static void handle_enrol_refused(conn *c, int rc)
+{
+    session *s = conn_session(c);
+
+    if (rc != SAFER_E_NOTFOUND && rc != SAFER_E_USED && rc != SAFER_E_EXPIRED)
+        return;
+    conn_peer_failed(c);
+    if (++s->enrol_refused >= HANDLE_ENROL_REFUSALS_MAX)
+        conn_close_after_write(c, "too many refused enrolments");
+}
+
 static void handle_enrol_done(void *ctx, int rc)
 {
     handle_enrol_job *job = ctx;
@@ -126,6 +145,7 @@ static void handle_enrol_done(void *ctx, int rc)
     } else {
         log_info("%s: enrolment refused: %s", conn_addr(c), err_msg(rc));
         dispatch_reply(c, job->id, rc, job->en.why[0] ? job->en.why : NULL, NULL);
+        handle_enrol_refused(c, rc);
     }
     /* A rotation revoked the old key: its live sessions end now. */
     if (rc == 0 && job->en.replaced_cred_id != 0) {

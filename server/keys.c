@@ -210,25 +210,53 @@ static int keys_revoke_fpr(store_tx *tx, keys_revoke *kr)
     return rc;
 }
 
+/* How many active admins (in active agencies) hold a live key, into *n. */
+static int keys_admins_signin(store_tx *tx, int64_t *n)
+{
+    int rc;
+
+    *n = 0;
+    rc = store_tx_exec(tx, ST_ADMINS_SIGNIN, NULL, 0, keys_person_row, n);
+    return rc != 0 ? (rc < 0 ? rc : SAFER_E_DB) : 0;
+}
+
 int keys_revoke_job(store_tx *tx, void *ctx)
 {
     keys_revoke *kr = ctx;
     size_t n = strnlen(kr->target, sizeof(kr->target));
     int initials = n >= 1 && n <= IDENT_INITIALS_MAX;
+    int64_t before = 0, after = 0;
+    int rc;
 
     kr->n = kr->total = 0;
     kr->why[0] = '\0';
     for (size_t i = 0; initials && i < n; i++)
         initials = kr->target[i] >= 'A' && kr->target[i] <= 'Z';
-    if (initials)
-        return keys_revoke_person(tx, kr);
-    if (keys_is_fingerprint(kr->target))
-        return keys_revoke_fpr(tx, kr);
-    snprintf(kr->why, sizeof(kr->why),
-        "key revoke target must be initials (A-Z, 1 to %d letters) or a fingerprint "
-        "xxxx-xxxx-xxxx-xxxx",
-        IDENT_INITIALS_MAX);
-    return SAFER_E_INVAL;
+    if (!initials && !keys_is_fingerprint(kr->target)) {
+        snprintf(kr->why, sizeof(kr->why),
+            "key revoke target must be initials (A-Z, 1 to %d letters) or a fingerprint "
+            "xxxx-xxxx-xxxx-xxxx",
+            IDENT_INITIALS_MAX);
+        return SAFER_E_INVAL;
+    }
+    if ((rc = keys_admins_signin(tx, &before)) < 0)
+        return rc;
+    rc = initials ? keys_revoke_person(tx, kr) : keys_revoke_fpr(tx, kr);
+    if (rc < 0 || (rc = keys_admins_signin(tx, &after)) < 0)
+        return rc;
+    /*
+     * Nobody could then sign in to make an invite for a new admin key, so the
+     * partnership would be locked out of its own membership. The job's failure
+     * rolls the revocations and their audit rows back. A partnership whose
+     * admins had no key to begin with (before any enrolment) is not made worse.
+     */
+    if (before > 0 && after == 0) {
+        snprintf(kr->why, sizeof(kr->why),
+            "that would leave the partnership without an admin who can sign in");
+        kr->n = kr->total = 0;
+        return SAFER_E_PRECOND;
+    }
+    return 0;
 }
 
 int keys_rotate_begin_job(store_tx *tx, void *ctx)

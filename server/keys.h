@@ -57,7 +57,8 @@ typedef struct keys_revoke {
 /*
  * The write job (ctx is a keys_revoke). Returns 0, SAFER_E_INVAL (a target
  * that is neither), SAFER_E_NOTFOUND, SAFER_E_PRECOND (nothing left to
- * revoke), with why set; SAFER_E_DB.
+ * revoke, or no active admin would be left with a live key to sign in with),
+ * with why set; SAFER_E_DB.
  */
 int keys_revoke_job(store_tx *tx, void *ctx);
 

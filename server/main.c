@@ -19,6 +19,10 @@ static const struct {
     { "init", cmd_init, "create a data folder with the server's keys and the first admin invite" },
     { "run", cmd_run, "serve a data folder until SIGINT or SIGTERM" },
     { "audit-verify", cmd_audit_verify, "check the audit log's hash chain in a data folder" },
+    { "invite", cmd_invite, "make an enrolment invite offline (the way back in for admins)" },
+    { "check", cmd_check, "check a database: integrity, schema version, audit chain" },
+    { "backup", cmd_backup, "copy a data folder's database while it serves (keys apart)" },
+    { "restore", cmd_restore, "put a backup back into a data folder" },
 };
 
 #define NSUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

@@ -194,11 +194,27 @@ static const char schema_v3[]
       ") STRICT;"
       "CREATE INDEX action_updates_action ON action_updates(action_id, ts);";
 
+/*
+ * Version 4: the board pack's editions. Publishing freezes the pack as a
+ * packed Safer__PackModel, numbered per meeting from 1, with the list of what
+ * changed since the edition before it (one line each).
+ */
+static const char schema_v4[] = "CREATE TABLE pack_editions ("
+                                " id INTEGER PRIMARY KEY,"
+                                " meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+                                " edition INTEGER NOT NULL CHECK (edition >= 1),"
+                                " published INTEGER NOT NULL,"
+                                " model BLOB NOT NULL,"
+                                " changes TEXT NOT NULL DEFAULT '',"
+                                " UNIQUE (meeting_id, edition)"
+                                ") STRICT;";
+
 /* schema_steps[i] takes the file from version i to version i + 1. */
 static const char *const schema_steps[STORE_SCHEMA_VERSION] = {
     schema_v1,
     schema_v2,
     schema_v3,
+    schema_v4,
 };
 
 int schema_version(struct sqlite3 *db, int *version)

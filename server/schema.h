@@ -8,7 +8,7 @@
 #define SAFER_SERVER_SCHEMA_H
 
 /* The version this build creates and expects (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct sqlite3;
 

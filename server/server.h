@@ -75,13 +75,16 @@ typedef struct server {
     const uint8_t *static_sk; /* the server's X25519 private key (sodium_malloc); borrowed */
     uint8_t static_pk[SERVER_KEY_BYTES]; /* its public key */
     uint8_t sign_pk[SERVER_KEY_BYTES];   /* the Ed25519 key that signs packs */
-    server_limits lim;                   /* the limits in force */
-    server_stats stats;                  /* counters for the closing log line */
-    uv_tcp_t listener;                   /* the listening socket, once listen_open */
-    uv_signal_t sig_int;                 /* SIGINT starts a clean shutdown */
-    uv_signal_t sig_term;                /* SIGTERM does the same */
-    uv_timer_t grace;                    /* bounds the shutdown's wait for in-flight requests */
-    int listen_open;                     /* listener initialised and not yet closed */
+    /* The secret half of sign_pk (crypto_sign_SECRETKEYBYTES, sodium_malloc, read-only);
+       borrowed; NULL when packs cannot be signed. */
+    const uint8_t *sign_sk;
+    server_limits lim;          /* the limits in force */
+    server_stats stats;         /* counters for the closing log line */
+    uv_tcp_t listener;          /* the listening socket, once listen_open */
+    uv_signal_t sig_int;        /* SIGINT starts a clean shutdown */
+    uv_signal_t sig_term;       /* SIGTERM does the same */
+    uv_timer_t grace;           /* bounds the shutdown's wait for in-flight requests */
+    int listen_open;            /* listener initialised and not yet closed */
     int handles_open;           /* signals and grace timer initialised and not yet closed */
     int stopping;               /* a shutdown has started */
     int finished;               /* the shutdown has stopped the writer and closed its handles */

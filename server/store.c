@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "common/err.h"
@@ -27,7 +28,14 @@
 #include "server/schema.h"
 
 #define STORE_COLS_MAX 32  /* the most result columns a statement may have */
-#define STORE_BUSY_MS 5000 /* how long a connection waits for a lock */
+#define STORE_BUSY_MS 5000 /* how long the writer waits for a lock */
+/*
+ * How long the reader waits. In WAL mode a reader only ever waits for brief
+ * moments (WAL-index recovery, an exclusive lock taken by some other
+ * process), and it runs on the loop thread, so a long wait would stall every
+ * connection: better to fail the one request.
+ */
+#define STORE_READ_BUSY_MS 50
 
 /* The control statements a batch needs, prepared once on the writer. */
 enum store_ctl {
@@ -60,8 +68,9 @@ struct store_job {
 
 /* What a job sees: the writer connection and its statements. */
 struct store_tx {
-    sqlite3 *db;          /* the writer connection */
-    sqlite3_stmt **stmts; /* the writer's prepared statements */
+    sqlite3 *db;              /* the writer connection */
+    sqlite3_stmt **stmts;     /* the writer's prepared statements */
+    const uint8_t *audit_key; /* the store's audit key, or NULL when none is set */
 };
 
 struct store {
@@ -72,6 +81,7 @@ struct store {
     sqlite3_stmt *ctl[CTL__COUNT]; /* BEGIN, COMMIT, savepoints on the writer */
     store_tx tx;                   /* the one transaction context, on the writer */
     int version;                   /* schema version after migration */
+    uint8_t *audit_key;            /* STORE_AUDIT_KEY_BYTES in sodium_malloc memory, or NULL */
 
     uv_mutex_t mu;             /* guards everything below */
     uv_cond_t cond;            /* signalled when jobs arrive or stopping is set */
@@ -250,7 +260,8 @@ int store_schema_version(store *st)
 
 /* ---- open and close -------------------------------------------------- */
 
-static int store_connect(sqlite3 **db, const char *path, int flags, const char *pragmas)
+static int store_connect(
+    sqlite3 **db, const char *path, int flags, const char *pragmas, int busy_ms)
 {
     int rc = sqlite3_open_v2(path, db, flags, NULL);
 
@@ -259,7 +270,7 @@ static int store_connect(sqlite3 **db, const char *path, int flags, const char *
         return SAFER_E_DB;
     }
     sqlite3_extended_result_codes(*db, 1);
-    sqlite3_busy_timeout(*db, STORE_BUSY_MS);
+    sqlite3_busy_timeout(*db, busy_ms);
     if (sqlite3_exec(*db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
         log_error("setting up the database connection: %s", sqlite3_errmsg(*db));
         return SAFER_E_DB;
@@ -331,6 +342,8 @@ static void store_free(store *st)
         log_error("closing the database: %s", sqlite3_errmsg(st->w));
     uv_cond_destroy(&st->cond);
     uv_mutex_destroy(&st->mu);
+    /* sodium_free wipes the key. */
+    sodium_free(st->audit_key);
     free(st);
 }
 
@@ -360,7 +373,7 @@ int store_open(store **out, const char *path, int flags)
     st->tx.stmts = st->ws;
 
     ret = store_connect(&st->w, path, oflags | ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0),
-        "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+        "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", STORE_BUSY_MS);
     if (ret < 0)
         goto out;
     st->tx.db = st->w;
@@ -370,7 +383,8 @@ int store_open(store **out, const char *path, int flags)
     ret = schema_migrate(st->w, &st->version);
     if (ret < 0)
         goto out;
-    ret = store_connect(&st->r, path, oflags, "PRAGMA query_only=ON; PRAGMA foreign_keys=ON;");
+    ret = store_connect(
+        &st->r, path, oflags, "PRAGMA query_only=ON; PRAGMA foreign_keys=ON;", STORE_READ_BUSY_MS);
     if (ret < 0)
         goto out;
     ret = store_prepare_all(st);
@@ -383,6 +397,31 @@ out:
     if (st)
         store_free(st);
     return ret;
+}
+
+int store_set_audit_key(store *st, const uint8_t key[STORE_AUDIT_KEY_BYTES])
+{
+    if (st->audit_key == NULL) {
+        st->audit_key = sodium_malloc(STORE_AUDIT_KEY_BYTES);
+        if (st->audit_key == NULL)
+            return SAFER_E_NOMEM;
+    } else if (sodium_mprotect_readwrite(st->audit_key) != 0) {
+        return SAFER_E_INTERNAL;
+    }
+    memcpy(st->audit_key, key, STORE_AUDIT_KEY_BYTES);
+    sodium_mprotect_readonly(st->audit_key);
+    st->tx.audit_key = st->audit_key;
+    return 0;
+}
+
+const uint8_t *store_audit_key(const store *st)
+{
+    return st->audit_key;
+}
+
+const uint8_t *store_tx_audit_key(const store_tx *tx)
+{
+    return tx->audit_key;
 }
 
 void store_close(store *st)

@@ -81,6 +81,20 @@ int store_open(store **out, const char *path, int flags);
 /* Stops the writer (finishing pending jobs) and closes; NULL is allowed. */
 void store_close(store *st);
 
+#define STORE_AUDIT_KEY_BYTES 32
+
+/*
+ * Gives the store the key that authenticates the audit log's head (see
+ * audit.h), copied into sodium_malloc memory that is read-only while held and
+ * wiped at close. Call it before store_start_writer: the writer thread reads
+ * it without a lock. SAFER_E_NOMEM.
+ */
+int store_set_audit_key(store *st, const uint8_t key[STORE_AUDIT_KEY_BYTES]);
+
+/* The audit key, or NULL when none was set; for audit.c. */
+const uint8_t *store_audit_key(const store *st);
+const uint8_t *store_tx_audit_key(const store_tx *tx);
+
 /*
  * Runs a read statement on the read connection. Reads are made from one
  * thread (the loop's); a row callback must not run the same statement again.

@@ -43,6 +43,10 @@ static const char *const store_sql_rows[ST__COUNT] = {
     [ST_PERSON_DEACTIVATE] = "UPDATE people SET active = 0 WHERE id = ?",
     [ST_ADMINS_ACTIVE] = "SELECT count(*) FROM people p JOIN agencies a ON a.id = p.agency_id "
                          "WHERE p.active = 1 AND a.active = 1 AND (p.roles & 1) != 0",
+    [ST_ADMINS_SIGNIN] = "SELECT count(*) FROM people p JOIN agencies a ON a.id = p.agency_id "
+                         "WHERE p.active = 1 AND a.active = 1 AND (p.roles & 1) != 0 "
+                         "AND EXISTS (SELECT 1 FROM credentials c WHERE c.person_id = p.id "
+                         "AND c.revoked IS NULL)",
 
     [ST_INVITE_INSERT] = "INSERT INTO invites(person_id, code_hash, purpose, created, expires, "
                          "created_by) VALUES (?, ?, ?, ?, ?, ?)",
@@ -222,6 +226,30 @@ static const char *const store_sql_rows[ST__COUNT] = {
     [ST_ACTION_UPDATE_ADD] = "INSERT INTO action_updates(action_id, ts, person_id, status, note) "
                              "VALUES (?, ?, ?, ?, ?)",
     /* end of papers */
+
+    /* issue 5, pack (pack model helper only) */
+    /* Restricted points are flagged so that a chart never shows what its reader may not see. */
+    [ST_PACK_SERIES] = "SELECT g.code, a.code, rm.name, m.date, rm.value, rm.target, "
+                       "EXISTS (SELECT 1 FROM report_restrict x WHERE x.version_id = v.id) "
+                       "FROM (SELECT id, date FROM meetings WHERE date <= ?1 "
+                       "ORDER BY date DESC LIMIT 12) m "
+                       "JOIN reports r ON r.meeting_id = m.id AND r.withdrawn = 0 "
+                       "JOIN groups g ON g.id = r.group_id "
+                       "JOIN agencies a ON a.id = r.agency_id "
+                       "JOIN report_versions v ON v.report_id = r.id AND v.version = "
+                       "(SELECT max(w.version) FROM report_versions w WHERE w.report_id = r.id) "
+                       "JOIN report_metrics rm ON rm.version_id = v.id "
+                       "ORDER BY g.code, a.code, rm.name, m.date, rm.position",
+    [ST_PACK_AS_AT] = "SELECT ts FROM audit WHERE action <> 'pack.publish' "
+                      "ORDER BY id DESC LIMIT 1",
+    [ST_PACK_EDITION_LATEST] = "SELECT edition, published, model FROM pack_editions "
+                               "WHERE meeting_id = ? ORDER BY edition DESC LIMIT 1",
+    [ST_PACK_EDITION_GET] = "SELECT edition, published, model FROM pack_editions "
+                            "WHERE meeting_id = ? AND edition = ?",
+    [ST_PACK_EDITION_INSERT] = "INSERT INTO pack_editions(meeting_id, edition, published, "
+                               "model, changes) VALUES (?, ?, ?, ?, ?)",
+    [ST_PACK_MEETING_PUBLISH] = "UPDATE meetings SET published = ? WHERE id = ?",
+    /* end of pack */
 };
 
 const char *store_sql_text(enum store_stmt id)

@@ -31,6 +31,7 @@ enum store_stmt {
     ST_PERSON_SET_ROLES,   /* roles, id */
     ST_PERSON_DEACTIVATE,  /* id */
     ST_ADMINS_ACTIVE,      /* -> active admins in active agencies */
+    ST_ADMINS_SIGNIN,      /* -> active admins in active agencies with a live key */
 
     /* invites */
     ST_INVITE_INSERT,       /* person_id, code_hash, purpose, created, expires, created_by */
@@ -123,6 +124,18 @@ enum store_stmt {
     ST_ACTION_SET_STATUS,      /* status, today, id: closed_on follows the status */
     ST_ACTION_UPDATE_ADD,      /* action_id, ts, person_id, status, note */
     /* end of papers */
+
+    /* issue 5, pack (pack model helper only) */
+    ST_PACK_SERIES,          /* date -> group code, agency code, metric name, meeting date,
+                                value, target, restricted (0/1): the latest version of each
+                                report not withdrawn at the 12 meetings up to date, by group,
+                                agency, metric, date */
+    ST_PACK_AS_AT,           /* -> ts of the newest audit row that is not a pack.publish */
+    ST_PACK_EDITION_LATEST,  /* meeting_id -> edition, published, model of the newest edition */
+    ST_PACK_EDITION_GET,     /* meeting_id, edition -> edition, published, model */
+    ST_PACK_EDITION_INSERT,  /* meeting_id, edition, published, model, changes */
+    ST_PACK_MEETING_PUBLISH, /* published, id */
+    /* end of pack */
 
     ST__COUNT
 };
