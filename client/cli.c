@@ -44,10 +44,63 @@ int cli_is_help(const char *arg)
     return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
 }
 
+/*
+ * The length of the well-formed UTF-8 sequence at s (1 to 4), or 0 when it
+ * is not one: a stray continuation byte, a cut or overlong sequence, a
+ * surrogate or a code point above U+10FFFF.
+ */
+static size_t cli_utf8_len(const unsigned char *s)
+{
+    size_t len;
+    uint32_t cp;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+        len = 2;
+        cp = s[0] & 0x1fu;
+    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+        len = 3;
+        cp = s[0] & 0x0fu;
+    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+        len = 4;
+        cp = s[0] & 0x07u;
+    } else {
+        return 0;
+    }
+    /* A NUL ends the string, and is no continuation byte, so this never reads past it. */
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3fu);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff))
+        || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
 void cli_put_safe(FILE *f, const char *s)
 {
-    for (; s != NULL && *s != '\0'; s++)
-        fputc(((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s, f);
+    const unsigned char *p = (const unsigned char *)s;
+
+    /*
+     * Only well-formed UTF-8 goes through: C1 controls (U+0080..U+009F) and
+     * raw bytes that a terminal could read as C1 controls or escapes become
+     * '?', as do the C0 controls and DEL.
+     */
+    while (p != NULL && *p != '\0') {
+        size_t len = cli_utf8_len(p);
+        uint32_t c1 = len == 2 ? ((p[0] & 0x1fu) << 6 | (p[1] & 0x3fu)) : 0;
+
+        if (len == 0 || (len == 1 && (*p < 0x20 || *p == 0x7f)) || (c1 >= 0x80 && c1 <= 0x9f)) {
+            fputc('?', f);
+            p += len ? len : 1;
+            continue;
+        }
+        fwrite(p, 1, len, f);
+        p += len;
+    }
 }
 
 int cli_home(char *dir, size_t len, int create)
@@ -243,7 +296,15 @@ int cli_session_close(cli_session *s, int ok)
      */
     if (net_usable(s->net)) {
         ret = net_goodbye(s->net);
-        if (ret != 0 && ok)
+        /*
+         * A change that ends this very session (an admin revoking their own
+         * key) is answered OK and then followed by the server's notice that
+         * the session is over, which the goodbye meets instead of its answer.
+         * The change is in, and the notice is what it should cause: no error.
+         */
+        if (ret != 0 && ok && net_ended(s->net, NULL, NULL))
+            ret = 0;
+        else if (ret != 0 && ok)
             cli_fail_msg(net_error(s->net));
     }
     net_free(s->net);

@@ -78,8 +78,9 @@ int cli_print_json(const ProtobufCMessage *msg, const char *field);
 const ProtobufCMessage *cli_response_body(const Safer__Response *rs);
 
 /*
- * Writes s to f with control characters replaced by '?', so text from the
- * server cannot drive the terminal.
+ * Writes s to f with control characters (C0, DEL and C1) and every byte that
+ * is not part of well-formed UTF-8 replaced by '?', so text from the server
+ * cannot drive the terminal.
  */
 void cli_put_safe(FILE *f, const char *s);
 

@@ -5,6 +5,12 @@
  * and only when the server accepts it is the `server` file written. A failed
  * enrolment leaves nothing behind but the key pair, which a retry reuses.
  *
+ * A key that was revoked cannot enrol again: the server ends its session
+ * right after the handshake with an id-0 UNAUTHENTICATED notice. Enrol tells
+ * the user so, and with --new-key moves the old key aside to key.revoked
+ * (never deleting it) and enrols a new pair with the same invite, whose code
+ * the refused session never reached.
+ *
  * The invite's code is a secret: it is never printed, and the copy in memory
  * is wiped before returning.
  */
@@ -23,14 +29,19 @@
 #include "common/keyfile.h"
 #include "common/noise.h"
 
+/* Where --new-key moves a revoked key: kept, in case its owner wants to see which it was. */
+#define ENROL_REVOKED_KEY_FILE "key.revoked"
+
 static const char enrol_usage[]
-    = "usage: safer enrol INVITE [--force] [--passphrase]\n"
+    = "usage: safer enrol INVITE [--force] [--passphrase] [--new-key]\n"
       "\n"
       "Redeems a one-time invite from your Safer admin: makes your key pair on this\n"
       "machine if there is none, pins the server's key and registers your key with it.\n"
       "INVITE is the safer://... line the admin gave you, or - to read it from stdin.\n"
       "\n"
       "  --force       replace an enrolment with a different server\n"
+      "  --new-key     if the server says this machine's key was revoked, move it to\n"
+      "                key.revoked and enrol a new key pair instead\n"
       "  --passphrase  seal a new key with a passphrase (typed twice on a terminal,\n"
       "                or taken from SAFER_PASSPHRASE)\n";
 
@@ -38,6 +49,7 @@ struct enrol_opts {
     const char *invite; /* the argument, or "-" for stdin */
     int force;          /* replace a different server pin */
     int passphrase;     /* seal a new key */
+    int new_key;        /* replace a key the server says is revoked */
 };
 
 static int enrol_parse_args(int argc, char **argv, struct enrol_opts *o)
@@ -47,14 +59,16 @@ static int enrol_parse_args(int argc, char **argv, struct enrol_opts *o)
             o->force = 1;
         else if (strcmp(argv[i], "--passphrase") == 0)
             o->passphrase = 1;
+        else if (strcmp(argv[i], "--new-key") == 0)
+            o->new_key = 1;
         else if (argv[i][0] == '-' && strcmp(argv[i], "-") != 0)
-            return -1;
+            return cli_usage_error(enrol_usage, "unknown option", argv[i]);
         else if (o->invite == NULL)
             o->invite = argv[i];
         else
-            return -1;
+            return cli_usage_error(enrol_usage, "unexpected argument", argv[i]);
     }
-    return o->invite == NULL ? -1 : 0;
+    return o->invite == NULL ? cli_usage_error(enrol_usage, "missing argument", NULL) : 0;
 }
 
 /* Gets the invite text, from the argument or one line of stdin, into buf. */
@@ -200,7 +214,25 @@ static int enrol_save(const char *dir, const invite *inv, const Safer__EnrolResp
     return ret;
 }
 
-/* Connects pinning the invite's key and redeems its code. */
+/*
+ * 1 if the server ended the session because our key is revoked: the notice
+ * a revoked key gets right after the handshake, UNAUTHENTICATED with a
+ * message that says so (a deactivated account gets the same status with
+ * another message, and a new key would not help it).
+ */
+static int enrol_key_revoked(const net *n)
+{
+    Safer__Status st;
+    const char *msg = NULL;
+
+    return net_ended(n, &st, &msg) && st == SAFER__STATUS__UNAUTHENTICATED && msg != NULL
+        && strstr(msg, "revoked") != NULL;
+}
+
+/*
+ * Connects pinning the invite's key and redeems its code. SAFER_E_REVOKED,
+ * without printing, when the server says the key is revoked.
+ */
 static int enrol_redeem(const char *dir, const invite *inv, const uint8_t *sk, const uint8_t pk[32])
 {
     Safer__Request rq = SAFER__REQUEST__INIT;
@@ -226,7 +258,11 @@ static int enrol_redeem(const char *dir, const invite *inv, const uint8_t *sk, c
     rq.body_case = SAFER__REQUEST__BODY_ENROL;
     rq.enrol = &er;
     if ((ret = net_connect(n, &cfg)) != 0 || (ret = net_call(n, &rq, &rs, &b)) != 0) {
-        cli_fail_msg(net_error(n));
+        /* The caller says what to do about a revoked key; anything else is printed here. */
+        if (enrol_key_revoked(n))
+            ret = SAFER_E_REVOKED;
+        else
+            cli_fail_msg(net_error(n));
         goto out;
     }
     if (rs->body_case != SAFER__RESPONSE__BODY_ENROL) {
@@ -254,6 +290,43 @@ out:
     return ret;
 }
 
+/*
+ * The key at HOME/key is revoked: without --new-key says how to go on;
+ * with it moves the key to key.revoked, makes a new pair and redeems again.
+ */
+static int enrol_after_revoke(
+    const char *dir, const invite *inv, uint8_t *sk, uint8_t pk[32], const struct enrol_opts *o)
+{
+    char fpr[KEYFILE_FPR_CHARS + 1];
+    char path[HOME_PATH_MAX];
+    char old[HOME_PATH_MAX];
+    int ret;
+
+    keyfile_fingerprint(pk, fpr);
+    if (!o->new_key) {
+        cli_fail("enrol", "your key %s was revoked; run 'safer enrol --new-key INVITE'", fpr);
+        return SAFER_E_REVOKED;
+    }
+    if (home_path(path, sizeof(path), dir, HOME_KEY_FILE) != 0
+        || home_path(old, sizeof(old), dir, ENROL_REVOKED_KEY_FILE) != 0) {
+        cli_fail("client folder", "the path is too long");
+        return SAFER_E_TOOBIG;
+    }
+    /* An older key.revoked is replaced: it was revoked too, and the newer one is what matters. */
+    if (rename(path, old) != 0) {
+        cli_fail("moving the revoked key aside", "%s: %s", path, strerror(errno));
+        return SAFER_E_IO;
+    }
+    printf("Your key %s was revoked; moved it to %s.\n", fpr, old);
+    fflush(stdout);
+    if ((ret = enrol_make_key(path, sk, pk, o->passphrase)) != 0)
+        return ret;
+    ret = enrol_redeem(dir, inv, sk, pk);
+    if (ret == SAFER_E_REVOKED)
+        cli_fail("enrol", "the server refused the new key as revoked");
+    return ret;
+}
+
 int cmd_enrol(int argc, char **argv)
 {
     struct enrol_opts o = { 0 };
@@ -264,13 +337,14 @@ int cmd_enrol(int argc, char **argv)
     uint8_t *sk = NULL;
     invite inv;
     int ret = CLI_FAIL;
+    int rc;
 
     if (argc == 2 && cli_is_help(argv[1])) {
         fputs(enrol_usage, stdout);
         return CLI_OK;
     }
     if (enrol_parse_args(argc, argv, &o) != 0)
-        return cli_usage(enrol_usage);
+        return CLI_USAGE;
     memset(&inv, 0, sizeof(inv));
     if (enrol_invite_text(o.invite, text, sizeof(text)) != 0) {
         cli_fail("invite", "want one line of at most %d characters", INVITE_MAX);
@@ -287,7 +361,12 @@ int cmd_enrol(int argc, char **argv)
         cli_fail("enrol", "%s", err_msg(SAFER_E_NOMEM));
         goto out;
     }
-    if (enrol_key(dir, sk, pk, o.passphrase) != 0 || enrol_redeem(dir, &inv, sk, pk) != 0)
+    if (enrol_key(dir, sk, pk, o.passphrase) != 0)
+        goto out;
+    rc = enrol_redeem(dir, &inv, sk, pk);
+    if (rc == SAFER_E_REVOKED)
+        rc = enrol_after_revoke(dir, &inv, sk, pk, &o);
+    if (rc != 0)
         goto out;
     ret = CLI_OK;
 out:

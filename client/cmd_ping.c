@@ -49,12 +49,15 @@ static int ping_parse_args(int argc, char **argv, struct ping_opts *o)
             o->json = 1;
         } else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc) {
             if (ping_parse_count(argv[++i], &o->count) != 0)
-                return -1;
+                return cli_usage_error(ping_usage, "--count wants 1 to 1000, not", argv[i]);
         } else if (strncmp(argv[i], "--count=", 8) == 0) {
             if (ping_parse_count(argv[i] + 8, &o->count) != 0)
-                return -1;
+                return cli_usage_error(ping_usage, "--count wants 1 to 1000, not", argv[i] + 8);
+        } else if (strcmp(argv[i], "--count") == 0) {
+            return cli_usage_error(ping_usage, "this option needs a value:", argv[i]);
         } else {
-            return -1;
+            return cli_usage_error(
+                ping_usage, argv[i][0] == '-' ? "unknown option" : "unexpected argument", argv[i]);
         }
     }
     return 0;
@@ -168,7 +171,7 @@ int cmd_ping(int argc, char **argv)
         return CLI_OK;
     }
     if (ping_parse_args(argc, argv, &o) != 0)
-        return cli_usage(ping_usage);
+        return CLI_USAGE;
     if (cli_session_open(&s) != 0)
         return CLI_FAIL;
     ok = ping_run(&s, &o) == 0;

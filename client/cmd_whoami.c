@@ -106,7 +106,8 @@ int cmd_whoami(int argc, char **argv)
             return CLI_OK;
         }
         if (strcmp(argv[i], "--json") != 0)
-            return cli_usage(whoami_usage);
+            return cli_usage_error(whoami_usage,
+                argv[i][0] == '-' ? "unknown option" : "unexpected argument", argv[i]);
         json = 1;
     }
     if (cli_session_open(&s) != 0)

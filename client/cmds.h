@@ -18,5 +18,6 @@ int cmd_returns(int argc, char **argv);
 int cmd_action(int argc, char **argv);
 int cmd_attendance(int argc, char **argv);
 int cmd_minutes(int argc, char **argv);
+int cmd_pack(int argc, char **argv);
 
 #endif

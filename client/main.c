@@ -28,6 +28,7 @@ static const struct {
     { "action", cmd_action, "Actions from meetings: add, list, update" },
     { "attendance", cmd_attendance, "Records who came to a meeting or sent apologies" },
     { "minutes", cmd_minutes, "A meeting's minutes: set an item's, approve the last" },
+    { "pack", cmd_pack, "The board pack: pull it signed, publish an edition, verify it" },
 };
 
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

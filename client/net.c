@@ -32,20 +32,23 @@
 #define NET_ADDR_MAX (INVITE_HOST_MAX + 16)
 
 struct net {
-    int fd;                  /* the socket, or -1 */
-    chan *ch;                /* the Noise channel, once connecting */
-    char addr[NET_ADDR_MAX]; /* "HOST:PORT", for messages */
-    int connect_ms;          /* deadline for resolving and connecting */
-    int io_ms;               /* deadline for each read or write */
-    uint64_t next_id;        /* the id the next request gets */
-    int dead;                /* a failure ended the session: no more requests */
-    int io_errno;            /* errno of the last failed socket call */
-    char err[NET_ERROR_MAX]; /* the message for the last failure */
-    net_progress_fn prog;    /* told of each request frame sent, or NULL */
-    void *prog_ctx;          /* its context */
-    size_t prog_total;       /* bytes of the request being sent; 0 when none is */
-    size_t prog_sent;        /* of which this many have gone out */
-    uint8_t rbuf[FRAME_MAX]; /* the body of the frame being read */
+    int fd;                            /* the socket, or -1 */
+    chan *ch;                          /* the Noise channel, once connecting */
+    char addr[NET_ADDR_MAX];           /* "HOST:PORT", for messages */
+    int connect_ms;                    /* deadline for resolving and connecting */
+    int io_ms;                         /* deadline for each read or write */
+    uint64_t next_id;                  /* the id the next request gets */
+    int dead;                          /* a failure ended the session: no more requests */
+    int io_errno;                      /* errno of the last failed socket call */
+    int ended;                         /* the server ended the session with an id-0 notice */
+    Safer__Status ended_st;            /* that notice's status */
+    char ended_msg[NET_ERROR_MAX / 2]; /* and its message, control characters replaced */
+    char err[NET_ERROR_MAX];           /* the message for the last failure */
+    net_progress_fn prog;              /* told of each request frame sent, or NULL */
+    void *prog_ctx;                    /* its context */
+    size_t prog_total;                 /* bytes of the request being sent; 0 when none is */
+    size_t prog_sent;                  /* of which this many have gone out */
+    uint8_t rbuf[FRAME_MAX];           /* the body of the frame being read */
 };
 
 static int64_t net_now_ms(void)
@@ -399,6 +402,19 @@ static void net_set_status_error(net *n, const char *prefix, const Safer__Respon
         msg[0] ? ": " : "", msg);
 }
 
+/* Keeps what the server's id-0 notice said, for net_ended. */
+static void net_note_ended(net *n, const Safer__Response *rs)
+{
+    const char *m = rs->message ? rs->message : "";
+    size_t i;
+
+    n->ended = 1;
+    n->ended_st = rs->status;
+    for (i = 0; m[i] != '\0' && i + 1 < sizeof(n->ended_msg); i++)
+        n->ended_msg[i] = ((unsigned char)m[i] < 0x20 || m[i] == 0x7f) ? '?' : m[i];
+    n->ended_msg[i] = '\0';
+}
+
 /* Reads the next Response off the channel. */
 static int net_recv_response(net *n, const char *what, Safer__Response **out, pb_budget *b)
 {
@@ -472,6 +488,7 @@ int net_call(net *n, Safer__Request *rq, Safer__Response **out, pb_budget *b)
     }
     if (rs->id == 0) {
         net_set_status_error(n, "the server ended the session: ", rs);
+        net_note_ended(n, rs);
         ret = rs->status == SAFER__STATUS__OK ? SAFER_E_PROTO : net_status_code(rs->status);
         n->dead = 1;
     } else if (rs->id != rq->id) {
@@ -521,6 +538,17 @@ int net_goodbye(net *n)
     }
     pb_response_free(&b, rs);
     return ret;
+}
+
+int net_ended(const net *n, Safer__Status *status, const char **msg)
+{
+    if (n == NULL || !n->ended)
+        return 0;
+    if (status != NULL)
+        *status = n->ended_st;
+    if (msg != NULL)
+        *msg = n->ended_msg;
+    return 1;
 }
 
 const char *net_error(const net *n)

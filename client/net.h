@@ -68,6 +68,13 @@ void net_set_progress(net *n, net_progress_fn fn, void *ctx);
 /* Says goodbye and waits for the server's answer. */
 int net_goodbye(net *n);
 
+/*
+ * 1 when the server ended the session with an id-0 notice (a revoked key, a
+ * deactivated account), else 0; then *status and *msg (both may be NULL) say
+ * what the notice said, the message with control characters replaced.
+ */
+int net_ended(const net *n, Safer__Status *status, const char **msg);
+
 /* The message for the last failure; "" if none. */
 const char *net_error(const net *n);
 
