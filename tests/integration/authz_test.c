@@ -87,6 +87,9 @@ static const expect_row expectations[] = {
     { SAFER__REQUEST__BODY_ATTENDANCE_SET, EX_ROLES, R_CHAIR },
     { SAFER__REQUEST__BODY_MINUTES_SET, EX_ROLES, R_CHAIR },
     { SAFER__REQUEST__BODY_MINUTES_APPROVE, EX_ROLES, R_CHAIR },
+    /* The board pack (issue 5). */
+    { SAFER__REQUEST__BODY_PACK_PULL, EX_ROLES, R_ALL },
+    { SAFER__REQUEST__BODY_PACK_PUBLISH, EX_ROLES, R_CHAIR },
 };
 
 typedef enum ident_state {

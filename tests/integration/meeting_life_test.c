@@ -19,6 +19,10 @@
  * papers go in, then back, and dates those papers back to before it, so
  * stored flags and times agree whichever the server reads.
  *
+ * The cast, the groups, the papers and the attendance are the shared steps
+ * of support/scenario.h (pack_test builds its packs on the same scenario);
+ * the checks of what they did stay here.
+ *
  * The tests run in order on one server; each builds on what the last left.
  */
 #include <check.h>
@@ -30,65 +34,13 @@
 #include "support/boardfix.h"
 #include "support/harness.h"
 #include "support/peoplefix.h"
+#include "support/scenario.h"
 
-static hx_server srv;
-static hx_result res;
 static char d1[HX_DATE_BYTES], dl1[HX_DATE_BYTES], d2[HX_DATE_BYTES], dl2[HX_DATE_BYTES];
 static char d3[HX_DATE_BYTES], dl3[HX_DATE_BYTES], due1[HX_DATE_BYTES], tomorrow[HX_DATE_BYTES];
 
-/* The cast: initials, agency, roles, and whether they get a home. */
-typedef struct person {
-    const char *initials, *agency, *roles;
-    int enrol;
-    char home[HX_PATH_MAX];
-} person;
-
-enum { AD, DP, MA, RR, SD, JD, MH, GJ, SA, DC, KT, DY, N_PEOPLE };
-
-static person cast[N_PEOPLE] = {
-    [AD] = { "AD", "council", "admin", 1, "" },    /* the first admin, made by init */
-    [DP] = { "DP", "council", "chair", 1, "" },    /* the chair */
-    [MA] = { "MA", "council", "lead", 1, "" },     /* community safety manager */
-    [RR] = { "RR", "police", "lead", 1, "" },      /* the constabulary's lead */
-    [SD] = { "SD", "fire", "lead", 1, "" },        /* fire and rescue */
-    [JD] = { "JD", "probation", "lead", 1, "" },   /* probation */
-    [MH] = { "MH", "housing", "lead", 1, "" },     /* the housing trust */
-    [GJ] = { "GJ", "yjs", "lead", 1, "" },         /* youth justice */
-    [SA] = { "SA", "council", "member", 1, "" },   /* a board member */
-    [DC] = { "DC", "council", "member", 1, "" },   /* the portfolio holder */
-    [KT] = { "KT", "health", "member", 0, "" },    /* sends apologies and a substitute */
-    [DY] = { "DY", "probation", "member", 0, "" }, /* sends apologies alone */
-};
-
-#define H(who) (cast[who].home)
-
-/* Runs safer as who and requires success. */
-#define OK(who, ...)                                                                               \
-    do {                                                                                           \
-        hx_safer(H(who), &res, __VA_ARGS__);                                                       \
-        ck_assert_msg(res.status == 0, "line %d: safer as %s failed (%d): %s", __LINE__,           \
-            cast[who].initials, res.status, res.err);                                              \
-    } while (0)
-
-/* Runs safer as who and requires the server's refusal naming status. */
-#define REFUSED(who, why, ...)                                                                     \
-    do {                                                                                           \
-        hx_safer(H(who), &res, __VA_ARGS__);                                                       \
-        ck_assert_msg(res.status == 1, "line %d: safer as %s: exit %d, not 1; stdout: %s",         \
-            __LINE__, cast[who].initials, res.status, res.out);                                    \
-        ck_assert_msg(strstr(res.err, why) != NULL, "line %d: as %s: no %s in: %s", __LINE__,      \
-            cast[who].initials, why, res.err);                                                     \
-    } while (0)
-
 static void setup(void)
 {
-    const char *const extra[] = { "--max-failures", "10000", NULL };
-    static const char *const agencies[][2]
-        = { { "police", "Cheshire Constabulary" }, { "fire", "Cheshire Fire and Rescue Service" },
-              { "probation", "National Probation Service" }, { "housing", "Halton Housing Trust" },
-              { "yjs", "Youth Justice Services" }, { "health", "Public Health" } };
-    char invite[HX_INVITE_MAX];
-
     hx_date(-60, d1);
     hx_date(-67, dl1);
     hx_date(-30, d2);
@@ -97,35 +49,19 @@ static void setup(void)
     hx_date(23, dl3);
     hx_date(-46, due1);
     hx_date(1, tomorrow);
-    ck_assert_int_eq(hx_server_init(&srv, NULL), 0);
-    ck_assert_int_eq(hx_server_start(&srv, extra), 0);
-    ck_assert_int_eq(hx_enrol(&srv, "AD", srv.invite, H(AD), HX_PATH_MAX), 0);
-    for (size_t i = 0; i < sizeof(agencies) / sizeof(agencies[0]); i++)
-        ck_assert_int_eq(hx_agency_add(H(AD), agencies[i][0], agencies[i][1]), 0);
-    for (int i = DP; i < N_PEOPLE; i++) {
-        person *p = &cast[i];
-        if (p->enrol)
-            ck_assert_int_eq(hx_person_enrol(&srv, H(AD), p->initials, p->agency, p->roles, p->home,
-                                 HX_PATH_MAX),
-                0);
-        else
-            ck_assert_int_eq(
-                hx_person_add(H(AD), p->initials, p->agency, p->roles, invite, sizeof(invite)), 0);
-    }
+    sc_start();
 }
 
 static void teardown(void)
 {
-    int rc = hx_server_stop(&srv);
-    hx_server_cleanup(&srv);
-    ck_assert_int_eq(rc, 0);
+    sc_stop();
 }
 
 /* A list answer, which must be there. */
 static json_t *list_of(json_t *doc, const char *key)
 {
     json_t *a = hx_jlist(doc, key);
-    ck_assert_msg(a != NULL, "no '%s' array in: %s", key, res.out);
+    ck_assert_msg(a != NULL, "no '%s' array in: %s", key, sc_res.out);
     return a;
 }
 
@@ -133,31 +69,25 @@ START_TEST(test_task_groups_with_member_agencies)
 {
     json_t *doc, *groups, *g;
 
-    OK(AD, "group", "add", "alcohol", "Alcohol", "--agencies", "council,police");
-    OK(AD, "group", "add", "crime-asb", "Crime, Anti-Social Behaviour and Partnership Tasking",
-        "--agencies", "council,police,fire,housing");
-    OK(AD, "group", "add", "domestic-abuse", "Domestic Abuse", "--agencies", "police,probation");
-    OK(AD, "group", "add", "substance-misuse", "Substance Misuse", "--agencies",
-        "probation,police");
-    /* Youth justice joins the domestic abuse group; the chair may change members too. */
-    OK(DP, "group", "agencies", "domestic-abuse", "--agencies", "police,probation,yjs");
+    sc_groups();
     REFUSED(MA, "PERMISSION_DENIED", "group", "add", "serious-violence", "Serious Violence",
         "--agencies", "police");
 
     OK(SA, "group", "list", "--json");
-    doc = hx_json_out(&res);
+    doc = hx_json_out(&sc_res);
     ck_assert_ptr_nonnull(doc);
     groups = list_of(doc, "groups");
     ck_assert_int_eq(json_array_size(groups), 4);
     g = hx_jfind(groups, "code", "crime-asb");
     ck_assert_ptr_nonnull(g);
     ck_assert_str_eq(hx_jstr(g, "name"), "Crime, Anti-Social Behaviour and Partnership Tasking");
-    ck_assert_msg(hx_jset_is(hx_jarr(g, "agencies"), "council,police,fire,housing"), "%s", res.out);
+    ck_assert_msg(
+        hx_jset_is(hx_jarr(g, "agencies"), "council,police,fire,housing"), "%s", sc_res.out);
     g = hx_jfind(groups, "code", "domestic-abuse");
     ck_assert_ptr_nonnull(g);
-    ck_assert_msg(hx_jset_is(hx_jarr(g, "agencies"), "police,probation,yjs"), "%s", res.out);
+    ck_assert_msg(hx_jset_is(hx_jarr(g, "agencies"), "police,probation,yjs"), "%s", sc_res.out);
     json_decref(doc);
-    ck_assert_int_eq(hx_sql_int(&srv, "SELECT count(*) FROM group_agencies"), 11);
+    ck_assert_int_eq(hx_sql_int(&sc_srv, "SELECT count(*) FROM group_agencies"), 11);
 }
 END_TEST
 
@@ -171,10 +101,10 @@ static void check_agenda(const item *want, size_t n)
     json_t *doc, *agenda;
 
     OK(SA, "meeting", "show", d1, "--json");
-    doc = hx_json_out(&res);
+    doc = hx_json_out(&sc_res);
     ck_assert_ptr_nonnull(doc);
     agenda = hx_jarr(doc, "agenda");
-    ck_assert_msg(agenda && json_array_size(agenda) == n, "want %zu items: %s", n, res.out);
+    ck_assert_msg(agenda && json_array_size(agenda) == n, "want %zu items: %s", n, sc_res.out);
     for (size_t i = 0; i < n; i++) {
         json_t *e = json_array_get(agenda, i);
         ck_assert_int_eq(hx_jint(e, "number"), (long long)i + 1);
@@ -209,7 +139,7 @@ START_TEST(test_meeting_gets_the_standard_agenda)
         "Ground Floor Boardroom, Municipal Buildings, Widnes", "--deadline", dl1);
     check_agenda(want, sizeof(want) / sizeof(want[0]));
     OK(MA, "meeting", "show", d1, "--json");
-    doc = hx_json_out(&res);
+    doc = hx_json_out(&sc_res);
     ck_assert_ptr_nonnull(doc);
     m = json_object_get(doc, "meeting");
     ck_assert_str_eq(hx_jstr(m, "date"), d1);
@@ -218,7 +148,7 @@ START_TEST(test_meeting_gets_the_standard_agenda)
     ck_assert_str_eq(hx_jstr(m, "deadline"), dl1);
     json_decref(doc);
     OK(SA, "meeting", "list", "--json");
-    ck_assert_msg(strstr(res.out, d1) != NULL, "meeting list lacks %s: %s", d1, res.out);
+    ck_assert_msg(strstr(sc_res.out, d1) != NULL, "meeting list lacks %s: %s", d1, sc_res.out);
 }
 END_TEST
 
@@ -253,77 +183,25 @@ START_TEST(test_chair_shapes_the_agenda)
 }
 END_TEST
 
-/* Submits a paper as who and checks the line safer prints. */
-static void submit(int who, const char *group, const char *file, const char *body,
-    const char *title, const char *rag, int version, const char *when)
-{
-    char path[HX_PATH_MAX + 64], want[256];
-
-    hx_path(path, sizeof(path), srv.root, file);
-    ck_assert_int_eq(hx_write_file(path, body), 0);
-    OK(who, "report", "submit", d1, group, path, "--title", title, "--rag", rag);
-    snprintf(want, sizeof(want), "Submitted version %d of %s for %s at %s (%s).", version, group,
-        cast[who].agency, d1, when);
-    ck_assert_msg(strstr(res.out, want) != NULL, "want '%s' in: %s", want, res.out);
-}
-
 START_TEST(test_papers_on_time_late_revised)
 {
-    char sql[256], path[HX_PATH_MAX + 64];
+    char sql[256];
     json_t *doc, *versions, *latest, *metric;
 
-    /* Back in time: the deadline is still ahead while these papers go in. */
-    snprintf(
-        sql, sizeof(sql), "UPDATE meetings SET deadline = '%s' WHERE date = '%s'", tomorrow, d1);
-    ck_assert_int_eq(hx_sql_exec(&srv, sql), 0);
-    submit(MA, "alcohol", "alc-council.md", "# Alcohol\n\nHarm reduction work in schools.\n",
-        "Alcohol harm reduction", "green", 1, "on time");
-    hx_path(path, sizeof(path), srv.root, "alc-police.md");
-    ck_assert_int_eq(hx_write_file(path, "# Licensing\n\nFake licences seen.\n"), 0);
-    OK(RR, "report", "submit", d1, "alcohol", path, "--title", "Licensing", "--rag", "amber",
-        "--metric", "test purchases=12/10", "--metric", "licence reviews=3");
-    submit(MA, "crime-asb", "crime.md", "# Tasking\n\nMARKER-V1 first draft.\n", "Tasking v1",
-        "amber", 1, "on time");
-    submit(RR, "crime-asb", "crime-police.md", "# Police\n\nSix crack houses closed.\n",
-        "Joint operation", "green", 1, "on time");
-    submit(MH, "crime-asb", "crime-hht.md", "# HHT\n\nJoint operation.\n", "Housing", "green", 1,
-        "on time");
-    submit(RR, "domestic-abuse", "da-police.md", "# DA\n\nCampaign for the World Cup.\n",
-        "Domestic abuse", "red", 1, "on time");
-    submit(JD, "domestic-abuse", "da-probation.md", "# DA\n\n68 serial perpetrators.\n",
-        "Serial perpetrators", "amber", 1, "on time");
-    submit(JD, "substance-misuse", "sm-probation.md", "# SM\n\nHot spots identified.\n",
-        "Substance misuse", "green", 1, "on time");
-    submit(RR, "substance-misuse", "sm-police.md", "# SM\n\nCanal hot spots.\n", "Police view",
-        "amber", 1, "on time");
-    /* The council's crime paper is revised twice, from the same file. */
-    submit(MA, "crime-asb", "crime.md", "# Tasking\n\nMARKER-V2 second draft.\n", "Tasking v2",
-        "red", 2, "on time");
-    submit(MA, "crime-asb", "crime.md", "# Tasking\n\nMARKER-V3 final.\n", "Tasking v3", "amber", 3,
-        "on time");
+    sc_papers(d1, dl1, tomorrow, 0);
 
-    /* Now the deadline is past: the papers above are dated before it, and
-     * fire's paper arrives late. Youth justice never sends its return. */
-    snprintf(sql, sizeof(sql),
-        "UPDATE meetings SET deadline = '%s' WHERE date = '%s';"
-        "UPDATE report_versions SET submitted = submitted - 70 * 86400",
-        dl1, d1);
-    ck_assert_int_eq(hx_sql_exec(&srv, sql), 0);
-    submit(SD, "crime-asb", "crime-fire.md", "# Fire\n\nASB fires increasing.\n", "ASB fires",
-        "amber", 1, "late");
-
-    ck_assert_int_eq(hx_sql_int(&srv, "SELECT count(*) FROM report_versions"), 12);
-    ck_assert_int_eq(hx_sql_int(&srv, "SELECT count(*) FROM reports"), 10);
-    ck_assert_int_eq(hx_sql_int(&srv, "SELECT count(*) FROM report_versions WHERE late = 1"), 1);
+    ck_assert_int_eq(hx_sql_int(&sc_srv, "SELECT count(*) FROM report_versions"), 12);
+    ck_assert_int_eq(hx_sql_int(&sc_srv, "SELECT count(*) FROM reports"), 10);
+    ck_assert_int_eq(hx_sql_int(&sc_srv, "SELECT count(*) FROM report_versions WHERE late = 1"), 1);
     ck_assert_int_eq(
-        hx_sql_int(&srv, "SELECT count(*) FROM audit WHERE action = 'report.submit'"), 12);
+        hx_sql_int(&sc_srv, "SELECT count(*) FROM audit WHERE action = 'report.submit'"), 12);
 
     /* Every version is kept; show gives the latest unless asked. */
     OK(MA, "report", "history", d1, "crime-asb", "--json");
-    doc = hx_json_out(&res);
+    doc = hx_json_out(&sc_res);
     ck_assert_ptr_nonnull(doc);
     versions = hx_jarr(doc, "versions");
-    ck_assert_msg(versions && json_array_size(versions) == 3, "history: %s", res.out);
+    ck_assert_msg(versions && json_array_size(versions) == 3, "history: %s", sc_res.out);
     for (size_t i = 0; i < 3; i++) {
         char title[32];
         snprintf(title, sizeof(title), "Tasking v%zu", i + 1);
@@ -332,22 +210,24 @@ START_TEST(test_papers_on_time_late_revised)
     }
     json_decref(doc);
     OK(MA, "report", "show", d1, "crime-asb");
-    ck_assert_msg(strstr(res.out, "MARKER-V3") && !strstr(res.out, "MARKER-V1"), "%s", res.out);
+    ck_assert_msg(
+        strstr(sc_res.out, "MARKER-V3") && !strstr(sc_res.out, "MARKER-V1"), "%s", sc_res.out);
     OK(MA, "report", "show", d1, "crime-asb", "--version", "1");
-    ck_assert_msg(strstr(res.out, "MARKER-V1") && !strstr(res.out, "MARKER-V3"), "%s", res.out);
+    ck_assert_msg(
+        strstr(sc_res.out, "MARKER-V1") && !strstr(sc_res.out, "MARKER-V3"), "%s", sc_res.out);
     OK(DP, "report", "show", d1, "crime-asb", "--agency", "council", "--version", "2");
-    ck_assert_msg(strstr(res.out, "MARKER-V2") != NULL, "%s", res.out);
+    ck_assert_msg(strstr(sc_res.out, "MARKER-V2") != NULL, "%s", sc_res.out);
 
     /* The chair reads the police paper's metrics. */
     OK(DP, "report", "show", d1, "alcohol", "--agency", "police", "--json");
-    doc = hx_json_out(&res);
+    doc = hx_json_out(&sc_res);
     ck_assert_ptr_nonnull(doc);
     /* The answer may be the Report itself or the ReportResponse around it. */
     latest = json_object_get(doc, "report")
         ? json_object_get(json_object_get(doc, "report"), "latest")
         : json_object_get(doc, "latest");
-    ck_assert_msg(hx_jenum(latest, "rag", "amber"), "%s", res.out);
-    ck_assert_msg(hx_jenum(latest, "marking", "official"), "%s", res.out);
+    ck_assert_msg(hx_jenum(latest, "rag", "amber"), "%s", sc_res.out);
+    ck_assert_msg(hx_jenum(latest, "marking", "official"), "%s", sc_res.out);
     ck_assert_int_eq(json_array_size(hx_jarr(latest, "metrics")), 2);
     metric = json_array_get(hx_jarr(latest, "metrics"), 0);
     ck_assert_str_eq(hx_jstr(metric, "name"), "test purchases");
@@ -362,7 +242,7 @@ START_TEST(test_papers_on_time_late_revised)
         "SELECT count(*) FROM agenda_items WHERE meeting_id ="
         " (SELECT id FROM meetings WHERE date = '%s')",
         d1);
-    ck_assert_int_eq(hx_sql_int(&srv, sql), 13);
+    ck_assert_int_eq(hx_sql_int(&sc_srv, sql), 13);
 }
 END_TEST
 
@@ -373,18 +253,18 @@ static void check_returns(int who, const char *const *want, size_t n)
     json_t *doc, *rows;
 
     OK(who, "returns", d1, "--json");
-    doc = hx_json_out(&res);
+    doc = hx_json_out(&sc_res);
     ck_assert_ptr_nonnull(doc);
     rows = list_of(doc, "rows");
-    ck_assert_msg(
-        json_array_size(rows) == n, "as %s: want %zu rows: %s", cast[who].initials, n, res.out);
+    ck_assert_msg(json_array_size(rows) == n, "as %s: want %zu rows: %s", sc_cast[who].initials, n,
+        sc_res.out);
     for (size_t i = 0; i < n; i++) {
         char g[64], a[64], st[32];
         json_t *row = json_array_get(rows, i);
         ck_assert_int_eq(sscanf(want[i], "%63[^/]/%63[^/]/%31s", g, a, st), 3);
         ck_assert_msg(strcmp(hx_jstr(row, "group_code"), g) == 0
                 && strcmp(hx_jstr(row, "agency_code"), a) == 0 && hx_jenum(row, "status", st),
-            "as %s: row %zu is %s/%s/%s, want %s", cast[who].initials, i,
+            "as %s: row %zu is %s/%s/%s, want %s", sc_cast[who].initials, i,
             hx_jstr(row, "group_code"), hx_jstr(row, "agency_code"), hx_jstr(row, "status"),
             want[i]);
     }
@@ -416,44 +296,37 @@ START_TEST(test_returns_show_on_time_late_missing)
     check_returns(SD, fire, 1);
     check_returns(RR, police, 4);
     OK(DP, "returns", d1);
-    ck_assert_msg(hx_contains_ci(res.out, "late") && hx_contains_ci(res.out, "missing")
-            && (hx_contains_ci(res.out, "on time") || hx_contains_ci(res.out, "on_time")),
-        "the returns table: %s", res.out);
+    ck_assert_msg(hx_contains_ci(sc_res.out, "late") && hx_contains_ci(sc_res.out, "missing")
+            && (hx_contains_ci(sc_res.out, "on time") || hx_contains_ci(sc_res.out, "on_time")),
+        "the returns table: %s", sc_res.out);
     REFUSED(SA, "PERMISSION_DENIED", "returns", d1);
 }
 END_TEST
 
 START_TEST(test_attendance_with_apologies_and_substitute)
 {
-    static const int present[] = { DP, MA, RR, SD, JD, MH, SA, DC };
     json_t *doc, *att, *e;
 
-    for (size_t i = 0; i < sizeof(present) / sizeof(present[0]); i++)
-        OK(DP, "attendance", d1, cast[present[i]].initials, "--present");
-    OK(DP, "attendance", d1, "KT", "--apologies", "--substitute", "Jo Deputy");
-    OK(DP, "attendance", d1, "DY", "--apologies");
-    /* Setting it again replaces it: GJ sent apologies, then came after all. */
-    OK(DP, "attendance", d1, "GJ", "--apologies");
-    OK(DP, "attendance", d1, "GJ", "--present");
+    sc_attendance(d1);
     REFUSED(MA, "PERMISSION_DENIED", "attendance", d1, "RR", "--present");
 
     OK(SA, "meeting", "show", d1, "--json");
-    doc = hx_json_out(&res);
+    doc = hx_json_out(&sc_res);
     ck_assert_ptr_nonnull(doc);
     att = hx_jarr(doc, "attendance");
-    ck_assert_msg(att && json_array_size(att) == 11, "attendance: %s", res.out);
+    ck_assert_msg(att && json_array_size(att) == 11, "attendance: %s", sc_res.out);
     e = hx_jfind(att, "initials", "KT");
-    ck_assert_msg(e && hx_jenum(e, "presence", "apologies"), "KT: %s", res.out);
+    ck_assert_msg(e && hx_jenum(e, "presence", "apologies"), "KT: %s", sc_res.out);
     ck_assert_str_eq(hx_jstr(e, "substitute"), "Jo Deputy");
     e = hx_jfind(att, "initials", "DY");
-    ck_assert_msg(e && hx_jenum(e, "presence", "apologies"), "DY: %s", res.out);
+    ck_assert_msg(e && hx_jenum(e, "presence", "apologies"), "DY: %s", sc_res.out);
     ck_assert_str_eq(hx_jstr(e, "substitute"), "");
     e = hx_jfind(att, "initials", "GJ");
-    ck_assert_msg(e && hx_jenum(e, "presence", "present"), "GJ: %s", res.out);
+    ck_assert_msg(e && hx_jenum(e, "presence", "present"), "GJ: %s", sc_res.out);
     /* A meeting in the past with attendance recorded has been held. */
-    ck_assert_msg(hx_jenum(json_object_get(doc, "meeting"), "status", "held"), "%s", res.out);
+    ck_assert_msg(hx_jenum(json_object_get(doc, "meeting"), "status", "held"), "%s", sc_res.out);
     json_decref(doc);
-    ck_assert_int_eq(hx_sql_int(&srv, "SELECT count(*) FROM attendance"), 11);
+    ck_assert_int_eq(hx_sql_int(&sc_srv, "SELECT count(*) FROM attendance"), 11);
 }
 END_TEST
 
@@ -462,7 +335,7 @@ static long long action_id(const char *text)
     char sql[256];
 
     snprintf(sql, sizeof(sql), "SELECT id FROM actions WHERE text = '%s'", text);
-    return hx_sql_int(&srv, sql);
+    return hx_sql_int(&sc_srv, sql);
 }
 
 static long long action_status(long long id)
@@ -470,7 +343,7 @@ static long long action_status(long long id)
     char sql[128];
 
     snprintf(sql, sizeof(sql), "SELECT status FROM actions WHERE id = %lld", id);
-    return hx_sql_int(&srv, sql);
+    return hx_sql_int(&sc_srv, sql);
 }
 
 #define T_PCC "Follow up contact with the PCC office"
@@ -489,7 +362,7 @@ static void listed_ids(int who, char *buf, size_t len, const char *a1, const cha
         OK(who, "action", "list", a1, a2, "--json");
     else
         OK(who, "action", "list", a1, "--json");
-    doc = hx_json_out(&res);
+    doc = hx_json_out(&sc_res);
     ck_assert_ptr_nonnull(doc);
     ck_assert_int_eq(hx_jids(list_of(doc, "actions"), buf, len), 0);
     json_decref(doc);
@@ -514,11 +387,11 @@ START_TEST(test_actions_owned_shared_and_all)
     drugs = action_id(T_DRUGS);
     ck_assert(pcc > 0 && brief > 0 && fund > 0 && prevent > 0 && drugs > 0);
     /* DP, MA, DP and MA, none for ALL (it is a flag), JD. */
-    ck_assert_int_eq(hx_sql_int(&srv, "SELECT count(*) FROM action_owners"), 5);
-    ck_assert_int_eq(hx_sql_int(&srv, "SELECT count(*) FROM actions WHERE all_owners = 1"), 1);
+    ck_assert_int_eq(hx_sql_int(&sc_srv, "SELECT count(*) FROM action_owners"), 5);
+    ck_assert_int_eq(hx_sql_int(&sc_srv, "SELECT count(*) FROM actions WHERE all_owners = 1"), 1);
 
     OK(SA, "action", "list", "--json");
-    doc = hx_json_out(&res);
+    doc = hx_json_out(&sc_res);
     ck_assert_ptr_nonnull(doc);
     arr = list_of(doc, "actions");
     ck_assert_int_eq(json_array_size(arr), 5);
@@ -526,16 +399,16 @@ START_TEST(test_actions_owned_shared_and_all)
         e = json_array_get(arr, i);
         if (hx_jint(e, "id") == fund)
             ck_assert_msg(hx_jset_is(hx_jarr(e, "owners"), "DP,MA") && !hx_jbool(e, "all"),
-                "shared: %s", res.out);
+                "shared: %s", sc_res.out);
         if (hx_jint(e, "id") == prevent)
             ck_assert_msg(hx_jbool(e, "all") && json_array_size(hx_jarr(e, "owners")) == 0,
-                "ALL: %s", res.out);
+                "ALL: %s", sc_res.out);
         if (hx_jint(e, "id") == pcc) {
-            ck_assert_msg(hx_jset_is(hx_jarr(e, "owners"), "DP"), "single: %s", res.out);
+            ck_assert_msg(hx_jset_is(hx_jarr(e, "owners"), "DP"), "single: %s", sc_res.out);
             ck_assert_int_eq(hx_jint(e, "item"), 3);
             ck_assert_str_eq(hx_jstr(e, "meeting_date"), d1);
             ck_assert_str_eq(hx_jstr(e, "due"), due1);
-            ck_assert_msg(hx_jenum(e, "status", "open"), "%s", res.out);
+            ck_assert_msg(hx_jenum(e, "status", "open"), "%s", sc_res.out);
         }
     }
     json_decref(doc);
@@ -551,12 +424,12 @@ START_TEST(test_owners_update_their_own_actions)
     json_t *doc, *e, *up;
 
     /* Someone who owns none of it is refused, and nothing changes. */
-    hx_board_counts_take(&srv, &before);
+    hx_board_counts_take(&sc_srv, &before);
     snprintf(sid, sizeof(sid), "%lld", brief);
     REFUSED(DC, "PERMISSION_DENIED", "action", "update", sid, "--status", "done");
     snprintf(sid, sizeof(sid), "%lld", fund);
     REFUSED(SD, "PERMISSION_DENIED", "action", "update", sid, "--status", "done");
-    hx_board_counts_take(&srv, &after);
+    hx_board_counts_take(&sc_srv, &after);
     ck_assert(hx_board_counts_same(&before, &after));
     ck_assert_int_eq(action_status(brief), 1);
     ck_assert_int_eq(action_status(fund), 1);
@@ -576,17 +449,17 @@ START_TEST(test_owners_update_their_own_actions)
     ck_assert_int_eq(action_status(fund), 2);
     ck_assert_int_eq(action_status(prevent), 1);
     ck_assert_int_eq(action_status(drugs), 1);
-    ck_assert_int_eq(hx_sql_int(&srv, "SELECT count(*) FROM action_updates"), 5);
+    ck_assert_int_eq(hx_sql_int(&sc_srv, "SELECT count(*) FROM action_updates"), 5);
 
     OK(MA, "action", "list", "--json");
-    doc = hx_json_out(&res);
+    doc = hx_json_out(&sc_res);
     ck_assert_ptr_nonnull(doc);
     e = hx_jfind(list_of(doc, "actions"), "text", T_FUND);
     ck_assert_ptr_nonnull(e);
     up = json_array_get(hx_jarr(e, "updates"), 0);
     ck_assert_msg(up && strcmp(hx_jstr(up, "by"), "MA") == 0 && hx_jenum(up, "status", "done")
             && strcmp(hx_jstr(up, "note"), "Reports now shared") == 0,
-        "update record: %s", res.out);
+        "update record: %s", sc_res.out);
     json_decref(doc);
 
     listed_ids(MA, ids, sizeof(ids), "--open", NULL);
@@ -615,7 +488,7 @@ START_TEST(test_minutes_per_item)
     json_t *doc, *mins, *e;
     size_t n5 = 0;
 
-    hx_path(path, sizeof(path), srv.root, "minutes-crime.md");
+    hx_path(path, sizeof(path), sc_srv.root, "minutes-crime.md");
     ck_assert_int_eq(hx_write_file(path, crime), 0);
     OK(DP, "minutes", "set", d1, "1", "--text", "The Chair welcomed everyone.");
     OK(DP, "minutes", "set", d1, "3", "--text", "Minutes of the last meeting were agreed.");
@@ -623,13 +496,13 @@ START_TEST(test_minutes_per_item)
     OK(DP, "minutes", "set", d1, "12", "--text", "DP thanked the PCSOs.");
     OK(DP, "minutes", "set", d1, "1", "--text", "The Chair welcomed everyone to the meeting.");
     REFUSED(MA, "PERMISSION_DENIED", "minutes", "set", d1, "4", "--text", "A lead's minutes");
-    ck_assert_int_eq(hx_sql_int(&srv, "SELECT count(*) FROM minutes"), 4);
+    ck_assert_int_eq(hx_sql_int(&sc_srv, "SELECT count(*) FROM minutes"), 4);
 
     OK(SA, "meeting", "show", d1, "--json");
-    doc = hx_json_out(&res);
+    doc = hx_json_out(&sc_res);
     ck_assert_ptr_nonnull(doc);
     mins = hx_jarr(doc, "minutes");
-    ck_assert_msg(mins && json_array_size(mins) == 4, "minutes: %s", res.out);
+    ck_assert_msg(mins && json_array_size(mins) == 4, "minutes: %s", sc_res.out);
     for (size_t i = 0; i < json_array_size(mins); i++) {
         e = json_array_get(mins, i);
         if (hx_jint(e, "item") == 1)
@@ -660,42 +533,42 @@ START_TEST(test_next_meeting_approves_and_locks)
     /* Nothing comes before the first meeting; the spec names no status for it. */
     REFUSED(DP, "", "minutes", "approve", d1);
     OK(DP, "minutes", "approve", d2);
-    said = hx_contains_ci(res.out, "true and accurate record");
+    said = hx_contains_ci(sc_res.out, "true and accurate record");
 
     OK(SA, "meeting", "show", d1, "--json");
-    doc = hx_json_out(&res);
+    doc = hx_json_out(&sc_res);
     ck_assert_ptr_nonnull(doc);
     m = json_object_get(doc, "meeting");
     ck_assert_str_eq(hx_jstr(m, "next_date"), d2);
-    ck_assert_msg(hx_jenum(m, "status", "minutes_approved"), "%s", res.out);
+    ck_assert_msg(hx_jenum(m, "status", "minutes_approved"), "%s", sc_res.out);
     ck_assert(hx_jbool(doc, "minutes_approved"));
     ck_assert_str_eq(hx_jstr(doc, "approved_at"), d2);
     json_decref(doc);
     OK(SA, "meeting", "show", d1);
-    said |= hx_contains_ci(res.out, "true and accurate record");
+    said |= hx_contains_ci(sc_res.out, "true and accurate record");
     ck_assert_msg(said,
         "neither minutes approve nor meeting show says the minutes were agreed as a true and "
         "accurate record: %s",
-        res.out);
+        sc_res.out);
     snprintf(sql, sizeof(sql),
         "SELECT count(*) FROM meetings a JOIN meetings b ON a.minutes_approved_by = b.id"
         " WHERE a.date = '%s' AND b.date = '%s'",
         d1, d2);
-    ck_assert_int_eq(hx_sql_int(&srv, sql), 1);
+    ck_assert_int_eq(hx_sql_int(&sc_srv, sql), 1);
     ck_assert_int_eq(
-        hx_sql_int(&srv, "SELECT count(*) FROM audit WHERE action = 'minutes.approve'"), 1);
+        hx_sql_int(&sc_srv, "SELECT count(*) FROM audit WHERE action = 'minutes.approve'"), 1);
 
     /* Locked: minutes, agenda and a second approval are all refused, and
      * nothing changes. */
-    hx_board_counts_take(&srv, &before);
+    hx_board_counts_take(&sc_srv, &before);
     REFUSED(DP, "FAILED_PRECONDITION", "minutes", "set", d1, "3", "--text", "Rewritten");
     snprintf(want, sizeof(want), "the minutes of %s were approved on %s and are locked", d1, d2);
-    ck_assert_msg(strstr(res.err, want) != NULL, "want '%s' in: %s", want, res.err);
+    ck_assert_msg(strstr(sc_res.err, want) != NULL, "want '%s' in: %s", want, sc_res.err);
     REFUSED(DP, "FAILED_PRECONDITION", "minutes", "approve", d2);
     REFUSED(DP, "", "meeting", "agenda", "add", d1, "Too late");
-    hx_board_counts_take(&srv, &after);
+    hx_board_counts_take(&sc_srv, &after);
     ck_assert(hx_board_counts_same(&before, &after));
-    ck_assert_int_eq(hx_sql_text(&srv,
+    ck_assert_int_eq(hx_sql_text(&sc_srv,
                          "SELECT m.text FROM minutes m JOIN agenda_items i ON m.item_id = i.id"
                          " WHERE i.position = 3 AND i.meeting_id ="
                          " (SELECT id FROM meetings ORDER BY date LIMIT 1)",
@@ -707,14 +580,14 @@ START_TEST(test_next_meeting_approves_and_locks)
 
     /* Still open after one meeting that has passed; the one ahead does not count. */
     OK(SA, "action", "list", "--json");
-    doc = hx_json_out(&res);
+    doc = hx_json_out(&sc_res);
     ck_assert_ptr_nonnull(doc);
     e = hx_jfind_id(list_of(doc, "actions"), pcc);
-    ck_assert_msg(e != NULL, "action %lld not listed: %s", pcc, res.out);
+    ck_assert_msg(e != NULL, "action %lld not listed: %s", pcc, sc_res.out);
     ck_assert_int_eq(hx_jint(e, "carried"), 1);
     json_decref(doc);
     OK(SA, "action", "list", "--open");
-    ck_assert_msg(hx_contains_ci(res.out, "carried"), "no carried column: %s", res.out);
+    ck_assert_msg(hx_contains_ci(sc_res.out, "carried"), "no carried column: %s", sc_res.out);
 }
 END_TEST
 
@@ -740,15 +613,15 @@ START_TEST(test_every_change_is_audited)
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
         snprintf(
             sql, sizeof(sql), "SELECT count(*) FROM audit WHERE action = '%s'", want[i].action);
-        ck_assert_msg(hx_sql_int(&srv, sql) == want[i].n, "%s: %lld audit rows, want %lld",
-            want[i].action, hx_sql_int(&srv, sql), want[i].n);
+        ck_assert_msg(hx_sql_int(&sc_srv, sql) == want[i].n, "%s: %lld audit rows, want %lld",
+            want[i].action, hx_sql_int(&sc_srv, sql), want[i].n);
     }
-    ck_assert_int_eq(hx_sql_int(&srv,
+    ck_assert_int_eq(hx_sql_int(&sc_srv,
                          "SELECT count(*) FROM audit WHERE detail LIKE '%MARKER%'"
                          " OR object LIKE '%MARKER%' OR detail LIKE '%crack houses%'"),
         0);
     OK(AD, "admin", "audit", "--verify");
-    ck_assert_msg(strstr(res.out, "audit log intact") != NULL, "%s", res.out);
+    ck_assert_msg(strstr(sc_res.out, "audit log intact") != NULL, "%s", sc_res.out);
 }
 END_TEST
 

@@ -1,7 +1,9 @@
 /*
  * The audit log's hash chain: a clean chain verifies, and an edited, deleted
  * or swapped row (changed behind the store's back with raw SQL, as someone
- * holding the file could) is named by its id.
+ * holding the file could) is named by its id. The head sealed under the audit
+ * key shows rows cut off the end, a head moved back without the key, and a
+ * tail rewritten by someone who can compute the unkeyed chain.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,6 +189,128 @@ START_TEST(test_audit_rejects_missing_field)
 }
 END_TEST
 
+START_TEST(test_audit_names_truncated_tail)
+{
+    storefix f;
+    int64_t bad = 0, rows = 0;
+    char why[128];
+
+    /* The newest rows cut off leave a chain that is whole but short of the head. */
+    setup_chain(&f);
+    storefix_sql(&f, "DELETE FROM audit WHERE id >= 4");
+    ck_assert_int_eq(audit_verify_rows(f.st, &rows, &bad, why, sizeof(why)), SAFER_E_PRECOND);
+    ck_assert_int_eq(bad, 4);
+    ck_assert_int_eq(rows, 3);
+    ck_assert_str_eq(why, "row 4 is missing: the log ends at row 3");
+    storefix_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_audit_names_forged_head)
+{
+    storefix f;
+    int64_t bad = 0;
+    char why[128];
+
+    /* Cutting the tail and moving the head back without the key fails the MAC. */
+    setup_chain(&f);
+    storefix_sql(&f,
+        "DELETE FROM audit WHERE id = 5;"
+        "UPDATE settings SET value = '4' || substr(value, 2) WHERE key = 'audit_head'");
+    ck_assert_int_eq(audit_verify(f.st, &bad, why, sizeof(why)), SAFER_E_PRECOND);
+    ck_assert_ptr_nonnull(strstr(why, "forged"));
+    storefix_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_audit_head_key_matters)
+{
+    storefix f;
+    uint8_t other[STORE_AUDIT_KEY_BYTES];
+    char why[128];
+
+    /* A head sealed under one key does not verify under another. */
+    setup_chain(&f);
+    memset(other, 0x17, sizeof(other));
+    ck_assert_int_eq(store_set_audit_key(f.st, other), 0);
+    ck_assert_int_eq(audit_verify(f.st, NULL, why, sizeof(why)), SAFER_E_PRECOND);
+    ck_assert_ptr_nonnull(strstr(why, "forged"));
+    storefix_audit_key(f.st);
+    ck_assert_int_eq(audit_verify(f.st, NULL, NULL, 0), 0);
+    storefix_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_audit_names_missing_head)
+{
+    storefix f;
+    char why[128];
+
+    setup_chain(&f);
+    storefix_sql(&f, "DELETE FROM settings WHERE key = 'audit_head'");
+    ck_assert_int_eq(audit_verify(f.st, NULL, why, sizeof(why)), SAFER_E_PRECOND);
+    ck_assert_ptr_nonnull(strstr(why, "head record"));
+    ck_assert_ptr_nonnull(strstr(why, "missing"));
+    storefix_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_audit_names_rewritten_chain)
+{
+    storefix f;
+    int64_t bad = 0;
+    char why[128];
+
+    /*
+     * Row 5 replaced by another with a correct link (as anyone can compute
+     * the unkeyed chain), then the old head put back from a copy: the chain
+     * holds, but the sealed head names another hash for row 5.
+     */
+    setup_chain(&f);
+    storefix_sql(&f,
+        "CREATE TABLE keep AS SELECT value FROM settings WHERE key = 'audit_head';"
+        "DELETE FROM audit WHERE id = 5");
+    ck_assert_int_eq(store_run(f.st, append_bad_job, "x"), 0);
+    storefix_sql(&f,
+        "UPDATE settings SET value = (SELECT value FROM keep) WHERE key = 'audit_head';"
+        "DROP TABLE keep");
+    ck_assert_int_eq(audit_verify(f.st, &bad, why, sizeof(why)), SAFER_E_PRECOND);
+    ck_assert_int_eq(bad, 5);
+    ck_assert_ptr_nonnull(strstr(why, "rewritten"));
+    storefix_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_audit_needs_key)
+{
+    storefix f;
+
+    storefix_setup(&f);
+    store_close(f.st);
+    ck_assert_int_eq(store_open(&f.st, f.db, 0), 0);
+    ck_assert_ptr_null(store_audit_key(f.st));
+    ck_assert_int_eq(store_run(f.st, append_bad_job, "x"), SAFER_E_STATE);
+    ck_assert_int_eq(audit_verify(f.st, NULL, NULL, 0), SAFER_E_STATE);
+    ck_assert_int_eq(storefix_int(&f, "SELECT count(*) FROM audit"), 0);
+    storefix_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_audit_key_follows_server_key)
+{
+    uint8_t sk[32], a[STORE_AUDIT_KEY_BYTES], b[STORE_AUDIT_KEY_BYTES];
+
+    memset(sk, 0x33, sizeof(sk));
+    audit_key_derive(sk, a);
+    audit_key_derive(sk, b);
+    ck_assert_mem_eq(a, b, sizeof(a));
+    ck_assert(memcmp(a, sk, sizeof(a)) != 0);
+    sk[0] ^= 1;
+    audit_key_derive(sk, b);
+    ck_assert(memcmp(a, b, sizeof(a)) != 0);
+}
+END_TEST
+
 static Suite *audit_suite(void)
 {
     Suite *s = suite_create("audit");
@@ -201,6 +325,13 @@ static Suite *audit_suite(void)
     tcase_add_test(tc, test_audit_names_swapped_rows);
     tcase_add_test(tc, test_audit_names_swapped_content);
     tcase_add_test(tc, test_audit_rejects_missing_field);
+    tcase_add_test(tc, test_audit_names_truncated_tail);
+    tcase_add_test(tc, test_audit_names_forged_head);
+    tcase_add_test(tc, test_audit_head_key_matters);
+    tcase_add_test(tc, test_audit_names_missing_head);
+    tcase_add_test(tc, test_audit_names_rewritten_chain);
+    tcase_add_test(tc, test_audit_needs_key);
+    tcase_add_test(tc, test_audit_key_follows_server_key);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -63,6 +63,9 @@ static const struct expect expected[] = {
     { B(ATTENDANCE_SET), PD, OK_, PD, PD, UA },
     { B(MINUTES_SET), PD, OK_, PD, PD, UA },
     { B(MINUTES_APPROVE), PD, OK_, PD, PD, UA },
+    /* Issue 5: everyone may pull a published pack; only the chair publishes. */
+    { B(PACK_PULL), OK_, OK_, OK_, OK_, UA },
+    { B(PACK_PUBLISH), PD, OK_, PD, PD, UA },
     { B(ACTION_ADD), PD, OK_, PD, PD, UA },
     { B(REPORT_SUBMIT), PD, PD, OK_, PD, UA },
     { B(REPORT_WITHDRAW), PD, OK_, OK_, PD, UA },

@@ -142,6 +142,11 @@ START_TEST(test_init_makes_folder_and_invite)
     /* The database knows the partnership, and the code enrols the admin. */
     snprintf(path, sizeof(path), "%s/%s", t.dir, SAFERD_DB_FILE);
     ck_assert_int_eq(store_open(&st, path, 0), 0);
+    /* The log init wrote is sealed under the key that follows from server.key. */
+    snprintf(path, sizeof(path), "%s/%s", t.dir, SAFERD_KEY_FILE);
+    ck_assert_int_eq(audit_verify(st, NULL, NULL, 0), SAFER_E_STATE);
+    ck_assert_int_eq(audit_load_server_key(st, path), 0);
+    ck_assert_int_eq(audit_verify(st, NULL, NULL, 0), 0);
     ck_assert_int_eq(ident_partnership(st, name, sizeof(name)), 0);
     ck_assert_str_eq(name, "Halton CSP");
     snprintf(en.code, sizeof(en.code), "%s", inv.code);
@@ -211,6 +216,10 @@ START_TEST(test_init_rejects_bad_input_before_writing)
         { "--partnership", "a\nb" },
         { "--admin-name", "" },
         { "--agency-name", "" },
+        /* Not UTF-8: a lone continuation byte, a cut sequence, an overlong slash. */
+        { "--admin-name", "Dee \x80Patel" },
+        { "--partnership", "Halton \xc3" },
+        { "--agency-name", "Fire \xc0\xaf" },
         { "--colour", "blue" },
     };
     struct initfix t;

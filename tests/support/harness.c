@@ -187,7 +187,8 @@ out:
     return ret;
 }
 
-int hx_log_contains(const hx_server *s, const char *needle, int timeout_ms)
+/* Like hx_log_contains, but only looks at the log from byte offset on. */
+static int hx_log_contains_from(const hx_server *s, long offset, const char *needle, int timeout_ms)
 {
     long long deadline = hx_now_ms() + timeout_ms;
     static char buf[1 << 20];
@@ -195,7 +196,9 @@ int hx_log_contains(const hx_server *s, const char *needle, int timeout_ms)
     do {
         FILE *f = fopen(s->log, "r");
         if (f) {
-            size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+            size_t n = 0;
+            if (fseek(f, offset, SEEK_SET) == 0)
+                n = fread(buf, 1, sizeof(buf) - 1, f);
             buf[n] = '\0';
             fclose(f);
             if (strstr(buf, needle))
@@ -205,6 +208,11 @@ int hx_log_contains(const hx_server *s, const char *needle, int timeout_ms)
             usleep(20 * 1000);
     } while (hx_now_ms() < deadline);
     return 0;
+}
+
+int hx_log_contains(const hx_server *s, const char *needle, int timeout_ms)
+{
+    return hx_log_contains_from(s, 0, needle, timeout_ms);
 }
 
 int hx_server_start(hx_server *s, const char *const *extra)
@@ -232,6 +240,10 @@ int hx_server_start(hx_server *s, const char *const *extra)
     for (size_t i = 0; extra && extra[i] && n < 31; i++)
         argv[n++] = extra[i];
     argv[n] = NULL;
+    /* A restarted server appends to the same log: only a listening line
+     * written after this point counts. */
+    struct stat st;
+    long log_start = stat(s->log, &st) == 0 ? (long)st.st_size : 0;
     s->pid = fork();
     if (s->pid == 0) {
         int devnull = open("/dev/null", O_RDONLY);
@@ -245,7 +257,7 @@ int hx_server_start(hx_server *s, const char *const *extra)
     if (s->pid < 0)
         return -1;
     snprintf(want, sizeof(want), "listening on %s", listen);
-    if (!hx_log_contains(s, want, 60000)) {
+    if (!hx_log_contains_from(s, log_start, want, 60000)) {
         fprintf(stderr, "saferd did not report '%s'\n", want);
         return -1;
     }

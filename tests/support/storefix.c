@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <check.h>
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "common/err.h"
@@ -24,6 +25,17 @@ void storefix_setup(storefix *f)
     ck_assert_ptr_nonnull(mkdtemp(f->dir));
     snprintf(f->db, sizeof(f->db), "%s/safer.db", f->dir);
     ck_assert_int_eq(store_open(&f->st, f->db, STORE_CREATE), 0);
+    storefix_audit_key(f->st);
+}
+
+void storefix_audit_key(store *st)
+{
+    uint8_t key[STORE_AUDIT_KEY_BYTES];
+
+    /* The store keeps the key in sodium_malloc memory, which needs the library set up. */
+    ck_assert_int_ge(sodium_init(), 0);
+    memset(key, STOREFIX_AUDIT_KEY_BYTE, sizeof(key));
+    ck_assert_int_eq(store_set_audit_key(st, key), 0);
 }
 
 void storefix_rmdir(const char *dir)
@@ -56,6 +68,7 @@ void storefix_reopen(storefix *f)
     store_close(f->st);
     f->st = NULL;
     ck_assert_int_eq(store_open(&f->st, f->db, 0), 0);
+    storefix_audit_key(f->st);
 }
 
 void storefix_sql(const storefix *f, const char *sql)

@@ -22,6 +22,12 @@ typedef struct storefix {
 /* Makes the folder and opens a new store in it; fails the test on error. */
 void storefix_setup(storefix *f);
 
+/* The byte the fixtures' audit key is made of (32 of them). */
+#define STOREFIX_AUDIT_KEY_BYTE 0x42
+
+/* Gives st the fixtures' audit key; fails the test on error. setup and reopen call it. */
+void storefix_audit_key(store *st);
+
 /* Closes the store (if open) and removes the folder with everything in it. */
 void storefix_teardown(storefix *f);
 
