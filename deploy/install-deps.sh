@@ -8,6 +8,7 @@ packages=(
     libuv1-dev libprotobuf-c-dev protobuf-c-compiler libsodium-dev
     libsqlite3-dev sqlite3 libjansson-dev check valgrind
     libcmark-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
+    libinih-dev
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -1,5 +1,6 @@
 /*
- * `saferd run DIR`: serves a data folder. It reads the server's keys, opens
+ * `saferd run [DIR]`: serves a data folder. It settles its settings from the
+ * defaults, the config file and the flags (config.h), reads the server's keys, opens
  * the store, starts the store's writer thread (the only place that commits
  * and so the only place an fsync happens), listens, and runs the loop until
  * SIGINT or SIGTERM has shut everything down cleanly (see server.h). The
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -22,183 +24,183 @@
 #include "common/log.h"
 #include "common/noise.h"
 #include "server/audit.h"
+#include "server/config.h"
 #include "server/server.h"
 #include "server/settings.h"
 #include "server/store.h"
 
-#define RUN_DIR_MAX 3900 /* leaves room for a file name in a RUN_PATH_MAX path */
 #define RUN_PATH_MAX 4096
-#define RUN_LISTEN_MAX (INVITE_HOST_MAX + 8) /* "[host]:65535" */
-#define RUN_TIMEOUT_MS_MAX 86400000u         /* one day */
-#define RUN_CONNS_MAX 1000000u
-#define RUN_FAILURES_MAX RATELIMIT_FAILURES_MAX
 /* File descriptors wanted beyond one per connection: the store, the loop, logs. */
 #define RUN_FD_SPARE 64u
 
-/* The command line, once parsed and checked. */
+/* The command line before the config file is read. */
+struct run_args {
+    const char *dir;                 /* DIR, if given */
+    const char *file;                /* --config FILE, if given */
+    const char *over[CONFIG_NITEMS]; /* each flag's value (the last one given), or NULL */
+};
+
+/* What the run uses: the config file with the flags over it, checked. */
 struct run_opts {
-    const char *dir;
-    const char *listen; /* NULL: the store's "listen" setting */
+    const char *dir; /* cfg.data_dir */
+    config cfg;
     server_limits lim;
-    int level; /* enum log_level */
-    char host[INVITE_HOST_MAX + 1];
+    char host[INVITE_HOST_MAX + 1]; /* from cfg.listen, when it is set */
     uint16_t port;
 };
 
 static void run_usage(FILE *f)
 {
     fprintf(f,
-        "usage: saferd run DIR [options]\n"
+        "usage: saferd run [DIR] [--config FILE] [options]\n"
         "\n"
         "Serves the data folder DIR (made by 'saferd init') until SIGINT or SIGTERM.\n"
+        "DIR may instead come from data_dir in the config file.\n"
         "\n"
-        "  --listen HOST:PORT         the address to listen on (default: the one\n"
-        "                             given to 'saferd init')\n"
-        "  --handshake-timeout-ms N   close connections not through the handshake\n"
-        "                             in N ms, 1 to %u (default %u)\n"
-        "  --idle-timeout-ms N        close connections idle for N ms, 1 to %u\n"
-        "                             (default %u)\n"
-        "  --max-conns N              connections at most, 1 to %u (default %u)\n"
-        "  --max-handshakes N         unfinished handshakes at most, 1 to %u\n"
-        "                             (default %u)\n"
-        "  --max-failures N           refuse an address for the rest of its window\n"
-        "                             after more than N failed handshakes or\n"
-        "                             unknown keys, 1 to %u (default %u)\n"
-        "  --failure-window-ms M      the length of that window in ms, 1 to %u\n"
-        "                             (default %u)\n"
-        "  --log-level LEVEL          debug, info, warn or error (default info)\n"
-        "  -h, --help                 show this help\n",
-        RUN_TIMEOUT_MS_MAX, SERVER_HANDSHAKE_MS_DEFAULT, RUN_TIMEOUT_MS_MAX, SERVER_IDLE_MS_DEFAULT,
-        RUN_CONNS_MAX, SERVER_MAX_CONNS_DEFAULT, RUN_CONNS_MAX, SERVER_MAX_HANDSHAKES_DEFAULT,
-        RUN_FAILURES_MAX, SERVER_MAX_FAILURES_DEFAULT, RUN_TIMEOUT_MS_MAX,
-        SERVER_FAILURE_WINDOW_MS_DEFAULT);
+        "  --config FILE\n"
+        "      read settings from FILE (default: DIR/" CONFIG_FILE_NAME " if it exists)\n");
+    config_usage(f);
+    fprintf(f,
+        "  -h, --help\n"
+        "      show this help\n"
+        "\n"
+        "Each option is also a key of the config file's [" CONFIG_SECTION "] section\n"
+        "(--max-conns N is max_conns = N); an option given here beats the file.\n");
 }
 
-static int run_bad(const char *opt, const char *val, const char *why)
+/* Takes the value of the option argv[*i] (after its '=', or the next argument). */
+static int run_value(int argc, char **argv, int *i, const char **val)
 {
-    fprintf(stderr, "saferd: run: %s \"%s\": %s\n", opt, val, why);
-    return 2;
-}
-
-/* Parses a whole number in 1..max. Returns 0, or 2 after saying what is wrong. */
-static int run_number(const char *opt, const char *s, uint64_t max, uint64_t *out)
-{
-    char why[64];
-    char *end = NULL;
-    unsigned long long v;
-
-    snprintf(why, sizeof(why), "must be a whole number from 1 to %llu", (unsigned long long)max);
-    if (s[0] < '0' || s[0] > '9')
-        return run_bad(opt, s, why);
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v < 1 || v > max)
-        return run_bad(opt, s, why);
-    *out = v;
+    if (*val != NULL)
+        return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "saferd: run: %s needs a value\n", argv[*i]);
+        run_usage(stderr);
+        return 2;
+    }
+    *val = argv[++*i];
     return 0;
 }
 
-/* Checks and stores the value of one option. Returns 0 or 2. */
-static int run_option(struct run_opts *o, const char *name, const char *val)
+/* Checks the value of flag k on a scratch config, so a bad flag is a usage error. */
+static int run_check_flag(config *scratch, int k, const char *arg, const char *val)
 {
-    uint64_t n = 0;
-    int rc = 0;
+    char why[CONFIG_ERR_MAX];
 
-    if (strcmp(name, "--listen") == 0) {
-        o->listen = val;
-    } else if (strcmp(name, "--handshake-timeout-ms") == 0) {
-        rc = run_number(name, val, RUN_TIMEOUT_MS_MAX, &o->lim.handshake_ms);
-    } else if (strcmp(name, "--idle-timeout-ms") == 0) {
-        rc = run_number(name, val, RUN_TIMEOUT_MS_MAX, &o->lim.idle_ms);
-    } else if (strcmp(name, "--max-conns") == 0) {
-        rc = run_number(name, val, RUN_CONNS_MAX, &n);
-        o->lim.max_conns = (size_t)n;
-    } else if (strcmp(name, "--max-handshakes") == 0) {
-        rc = run_number(name, val, RUN_CONNS_MAX, &n);
-        o->lim.max_handshakes = (size_t)n;
-    } else if (strcmp(name, "--max-failures") == 0) {
-        rc = run_number(name, val, RUN_FAILURES_MAX, &n);
-        o->lim.max_failures = (uint32_t)n;
-    } else if (strcmp(name, "--failure-window-ms") == 0) {
-        rc = run_number(name, val, RUN_TIMEOUT_MS_MAX, &o->lim.failure_window_ms);
-    } else {
-        o->level = log_level_parse(val);
-        if (o->level < 0)
-            rc = run_bad(name, val, "must be debug, info, warn or error");
-    }
-    return rc;
-}
-
-/* Checks a HOST:PORT from the command line or the store into o. */
-static int run_listen_addr(struct run_opts *o, const char *what, const char *s)
-{
-    char why[160];
-
-    if (strnlen(s, RUN_LISTEN_MAX + 1) > RUN_LISTEN_MAX
-        || invite_parse_hostport(s, o->host, sizeof(o->host), &o->port, why, sizeof(why)) < 0) {
-        fprintf(stderr, "saferd: run: %s \"%s\": %s\n", what, s,
-            strnlen(s, RUN_LISTEN_MAX + 1) > RUN_LISTEN_MAX ? "too long" : why);
-        return SAFER_E_INVAL;
+    if (config_set(scratch, k, val, why, sizeof(why)) < 0) {
+        fprintf(stderr, "saferd: run: %.*s %s\n", (int)strcspn(arg, "="), arg, why);
+        return 2;
     }
     return 0;
 }
 
-/* Parses argv into o. Returns 0, -1 after --help, or 2 (usage, printed). */
-static int run_parse(int argc, char **argv, struct run_opts *o)
+/* Parses argv into a. Returns 0, -1 after --help, or 2 (usage, printed). */
+static int run_parse(int argc, char **argv, struct run_args *a)
 {
-    static const char *const names[] = { "--listen", "--handshake-timeout-ms", "--idle-timeout-ms",
-        "--max-conns", "--max-handshakes", "--max-failures", "--failure-window-ms", "--log-level" };
-    const size_t nnames = sizeof(names) / sizeof(names[0]);
+    config scratch;
 
+    config_defaults(&scratch);
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        size_t k;
+        const char *arg = argv[i];
+        const char *val = NULL;
+        int k = config_flag(arg, &val);
+        int is_file = strcmp(arg, "--config") == 0 || strncmp(arg, "--config=", 9) == 0;
 
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
             run_usage(stdout);
             return -1;
         }
-        for (k = 0; k < nnames; k++) {
-            size_t n = strlen(names[k]);
-
-            if (strncmp(a, names[k], n) == 0 && a[n] == '=') {
-                if (run_option(o, names[k], a + n + 1) != 0)
-                    return 2;
-                break;
-            }
-            if (strcmp(a, names[k]) == 0) {
-                if (i + 1 >= argc) {
-                    fprintf(stderr, "saferd: run: %s needs a value\n", a);
-                    run_usage(stderr);
-                    return 2;
-                }
-                if (run_option(o, names[k], argv[++i]) != 0)
-                    return 2;
-                break;
-            }
-        }
-        if (k < nnames)
+        if (is_file && arg[8] == '=')
+            val = arg + 9;
+        if (k >= 0 || is_file) {
+            if (run_value(argc, argv, &i, &val) != 0)
+                return 2;
+            if (is_file)
+                a->file = val;
+            else if (run_check_flag(&scratch, k, arg, val) != 0)
+                return 2;
+            else
+                a->over[k] = val;
             continue;
-        if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "saferd: run: unknown option \"%s\"\n", a);
+        }
+        if (arg[0] == '-' && arg[1] != '\0') {
+            fprintf(stderr, "saferd: run: unknown option \"%s\"\n", arg);
             run_usage(stderr);
             return 2;
         }
-        if (o->dir) {
-            fprintf(stderr, "saferd: run: one DIR only; \"%s\" is a second\n", a);
+        if (a->dir) {
+            fprintf(stderr, "saferd: run: one DIR only; \"%s\" is a second\n", arg);
             return 2;
         }
-        o->dir = a;
+        if (arg[0] == '\0' || strnlen(arg, CONFIG_DIR_MAX + 1) > CONFIG_DIR_MAX) {
+            fprintf(stderr, "saferd: run: DIR \"%s\": must be 1 to %d bytes long\n", arg,
+                CONFIG_DIR_MAX);
+            return 2;
+        }
+        a->dir = arg;
     }
-    if (!o->dir) {
+    if (a->file && (a->file[0] == '\0' || strnlen(a->file, RUN_PATH_MAX) >= RUN_PATH_MAX)) {
+        fprintf(stderr, "saferd: run: --config \"%s\": must be 1 to %d bytes long\n", a->file,
+            RUN_PATH_MAX - 1);
+        return 2;
+    }
+    return 0;
+}
+
+/*
+ * Builds o from the defaults, the config file (--config FILE, else
+ * DIR/saferd.conf if there is one) and the flags, in that order. Returns 0,
+ * 1 for a config file that cannot be read, or 2 for a missing DIR.
+ */
+static int run_configure(const struct run_args *a, struct run_opts *o)
+{
+    const int kdir = config_find("data_dir");
+    const char *dir = a->dir ? a->dir : a->over[kdir];
+    const char *file = a->file;
+    char path[RUN_PATH_MAX];
+    char err[CONFIG_ERR_MAX];
+    char why[128];
+
+    config_defaults(&o->cfg);
+    if (file == NULL && dir != NULL) {
+        snprintf(path, sizeof(path), "%s/%s", dir, CONFIG_FILE_NAME);
+        if (access(path, F_OK) == 0)
+            file = path;
+    }
+    if (file != NULL && config_load(&o->cfg, file, err, sizeof(err)) < 0) {
+        fprintf(stderr, "saferd: run: %s\n", err);
+        return 1;
+    }
+    /* Every value was checked as the command line was parsed. */
+    for (int k = 0; k < CONFIG_NITEMS; k++) {
+        if (a->over[k] != NULL)
+            config_set(&o->cfg, k, a->over[k], err, sizeof(err));
+    }
+    if (a->dir != NULL)
+        config_set(&o->cfg, kdir, a->dir, err, sizeof(err));
+    if (o->cfg.data_dir[0] == '\0') {
         fprintf(stderr, "saferd: run: DIR is missing\n");
         run_usage(stderr);
         return 2;
     }
-    if (o->dir[0] == '\0' || strnlen(o->dir, RUN_DIR_MAX + 1) > RUN_DIR_MAX)
-        return run_bad("DIR", o->dir, "must be 1 to 3900 bytes long");
-    if (o->listen && run_listen_addr(o, "--listen", o->listen) < 0)
-        return 2;
+    o->dir = o->cfg.data_dir;
+    config_limits(&o->cfg, &o->lim);
+    if (o->cfg.listen[0] != '\0')
+        invite_parse_hostport(o->cfg.listen, o->host, sizeof(o->host), &o->port, why, sizeof(why));
+    return 0;
+}
+
+/* Checks a HOST:PORT from the store into o. */
+static int run_listen_addr(struct run_opts *o, const char *what, const char *s)
+{
+    char why[160];
+
+    if (strnlen(s, CONFIG_ADDR_MAX + 1) > CONFIG_ADDR_MAX
+        || invite_parse_hostport(s, o->host, sizeof(o->host), &o->port, why, sizeof(why)) < 0) {
+        fprintf(stderr, "saferd: run: %s \"%s\": %s\n", what, s,
+            strnlen(s, CONFIG_ADDR_MAX + 1) > CONFIG_ADDR_MAX ? "too long" : why);
+        return SAFER_E_INVAL;
+    }
     return 0;
 }
 
@@ -248,7 +250,7 @@ out:
 static int run_store(struct run_opts *o, store **st)
 {
     char path[RUN_PATH_MAX];
-    char listen[RUN_LISTEN_MAX + 1];
+    char listen[CONFIG_ADDR_MAX + 1];
     int rc;
 
     snprintf(path, sizeof(path), "%s/%s", o->dir, SAFERD_DB_FILE);
@@ -259,8 +261,8 @@ static int run_store(struct run_opts *o, store **st)
     }
     if (rc < 0)
         return run_fail(path, rc);
-    if (o->listen)
-        return 0; /* checked with the other options */
+    if (o->cfg.listen[0] != '\0')
+        return 0; /* checked with the other settings */
     rc = settings_get(*st, SETTINGS_LISTEN, listen, sizeof(listen));
     if (rc == SAFER_E_NOTFOUND)
         snprintf(listen, sizeof(listen), "%s", SAFERD_DEFAULT_LISTEN);
@@ -336,24 +338,44 @@ static int run_serve(
     return ret;
 }
 
+static int run_public_job(store_tx *tx, void *ctx)
+{
+    return settings_set_tx(tx, SETTINGS_PUBLIC_ADDRESS, ctx);
+}
+
+/*
+ * Stores public_address in the settings when the config sets it, so that
+ * invites made while serving, and by 'saferd invite' later, name it.
+ */
+static int run_public_address(struct run_opts *o, store *st)
+{
+    char cur[SETTINGS_VALUE_MAX + 1];
+    int rc;
+
+    if (o->cfg.public_address[0] == '\0')
+        return 0;
+    rc = settings_get(st, SETTINGS_PUBLIC_ADDRESS, cur, sizeof(cur));
+    if (rc == 0 && strcmp(cur, o->cfg.public_address) == 0)
+        return 0;
+    rc = store_run(st, run_public_job, o->cfg.public_address);
+    if (rc < 0)
+        return run_fail("storing public_address", rc);
+    log_info("invites now name %s", o->cfg.public_address);
+    return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
-    struct run_opts o = { 0 };
+    struct run_args a = { 0 };
+    struct run_opts o;
     store *st = NULL;
     uint8_t *sk = NULL;
     uint8_t *sign_sk = NULL;
     uint8_t sign_pk[SERVER_KEY_BYTES];
     int ret = 1;
 
-    o.lim.handshake_ms = SERVER_HANDSHAKE_MS_DEFAULT;
-    o.lim.idle_ms = SERVER_IDLE_MS_DEFAULT;
-    o.lim.max_conns = SERVER_MAX_CONNS_DEFAULT;
-    o.lim.max_handshakes = SERVER_MAX_HANDSHAKES_DEFAULT;
-    o.lim.wq_cap = SERVER_WQ_CAP_DEFAULT;
-    o.lim.max_failures = SERVER_MAX_FAILURES_DEFAULT;
-    o.lim.failure_window_ms = SERVER_FAILURE_WINDOW_MS_DEFAULT;
-    o.level = LOG_INFO;
-    switch (run_parse(argc, argv, &o)) {
+    memset(&o, 0, sizeof(o));
+    switch (run_parse(argc, argv, &a)) {
     case 0:
         break;
     case -1:
@@ -361,7 +383,11 @@ int cmd_run(int argc, char **argv)
     default:
         return 2;
     }
-    log_setup("saferd", (enum log_level)o.level);
+    ret = run_configure(&a, &o);
+    if (ret != 0)
+        return ret;
+    ret = 1;
+    log_setup("saferd", (enum log_level)o.cfg.log_level);
     sk = sodium_malloc(KEYFILE_KEY_BYTES);
     sign_sk = sodium_malloc(crypto_sign_SECRETKEYBYTES);
     if (sk == NULL || sign_sk == NULL) {
@@ -372,7 +398,7 @@ int cmd_run(int argc, char **argv)
         goto out;
     sodium_mprotect_readonly(sk);
     sodium_mprotect_readonly(sign_sk);
-    if (run_store(&o, &st) < 0)
+    if (run_store(&o, &st) < 0 || run_public_address(&o, st) < 0)
         goto out;
     /* The audit log's head is sealed under a key that follows from the server's. */
     if (audit_use_server_key(st, sk) < 0) {

@@ -1,7 +1,8 @@
 /*
  * saferd's entry point: a table of subcommands {name, fn, summary}; main
  * finds the one named and calls it with the rest of the command line. Usage
- * is printed from the same table.
+ * is printed from the same table, and --help adds the options of
+ * 'saferd run' from the configuration table (config.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "common/log.h"
 #include "server/cmds.h"
+#include "server/config.h"
 
 static const struct {
     const char *name;
@@ -27,7 +29,8 @@ static const struct {
 
 #define NSUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
 
-static void usage(FILE *f)
+/* The usage; with options set, also every option of 'saferd run' (for --help). */
+static void usage(FILE *f, int options)
 {
     fprintf(f, "usage: saferd COMMAND [ARGS]\n\nCommands:\n");
     for (size_t i = 0; i < NSUBCOMMANDS; i++)
@@ -36,6 +39,12 @@ static void usage(FILE *f)
         "\n'saferd COMMAND --help' describes a command.\n"
         "  --help        show this help\n"
         "  --version     show the version\n");
+    if (!options)
+        return;
+    fprintf(f,
+        "\nOptions of 'saferd run'. Each is also a key of its config file (--config FILE,\n"
+        "else DIR/" CONFIG_FILE_NAME "); an option given on the command line beats the file.\n");
+    config_usage(f);
 }
 
 static int run_subcommand(int argc, char **argv)
@@ -45,7 +54,7 @@ static int run_subcommand(int argc, char **argv)
             return subcommands[i].fn(argc, argv);
     }
     fprintf(stderr, "saferd: unknown command \"%s\"\n", argv[0]);
-    usage(stderr);
+    usage(stderr, 0);
     return 2;
 }
 
@@ -57,12 +66,12 @@ int main(int argc, char **argv)
     }
     log_setup("saferd", LOG_INFO);
     if (argc < 2) {
-        usage(stderr);
+        usage(stderr, 0);
         return 2;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0
         || (strcmp(argv[1], "help") == 0 && argc == 2)) {
-        usage(stdout);
+        usage(stdout, 1);
         return 0;
     }
     if (strcmp(argv[1], "--version") == 0) {
