@@ -1,23 +1,23 @@
 #!/usr/bin/env bash
-# The first of the README's two commands: installs what Safer needs, builds it,
-# initialises a data folder (once) and runs saferd on 127.0.0.1 in the
-# foreground with its embedded SQLite file. Stop it with Ctrl-C.
+# The first of the README's two commands: installs what Safer needs, builds it
+# (Release, in ./build) and hands over to deploy/demo.sh, which fills a fresh
+# data folder with a demo partnership, leaves a signed demo pack in it and
+# serves it on 127.0.0.1 in the foreground until Ctrl-C. A data folder that
+# already holds a database is just served.
 #
-#   SAFER_DATA   data folder (default ./data)
-#   SAFER_LISTEN listen address (default 127.0.0.1:7443)
+#   SAFER_DATA          data folder (default ./data)
+#   SAFER_LISTEN        listen address (default 127.0.0.1:7443)
+#   SAFER_SKIP_DEPS     1: do not run deploy/install-deps.sh (no apt, no root)
+#   SAFER_DEMO_ONESHOT  1: stop saferd once the demo is built (for tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-data=${SAFER_DATA:-./data}
-listen=${SAFER_LISTEN:-127.0.0.1:7443}
-
-bash deploy/install-deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j"$(nproc)"
-
-if [ ! -e "$data/safer.db" ]; then
-    ./build/server/saferd init "$data" --listen "$listen"
-    echo
-    echo "Enrol the first admin with: ./build/client/safer enrol <the invite above>"
+if [ "${SAFER_SKIP_DEPS:-0}" != 1 ]; then
+    bash deploy/install-deps.sh
 fi
-exec ./build/server/saferd run "$data"
+echo "quickstart: building Release in ./build (about a minute on two cores)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)" --target saferd safer >/dev/null
+echo "quickstart: built build/server/saferd and build/client/safer"
+
+exec bash deploy/demo.sh
