@@ -102,13 +102,15 @@ static const char *const store_sql_rows[ST__COUNT] = {
     [ST_MEETING_ID] = "SELECT id FROM meetings WHERE date = ?",
     [ST_MEETING_BY_DATE] = "SELECT m.id, m.date, m.time, m.venue, m.deadline, m.published, "
                            "(SELECT a.date FROM meetings a WHERE a.id = m.minutes_approved_by), "
-                           "(SELECT count(*) FROM attendance t WHERE t.meeting_id = m.id), "
+                           "(SELECT count(*) FROM attendance t "
+                           "WHERE t.meeting_id = m.id AND t.presence = 1), "
                            "(SELECT max(p.date) FROM meetings p WHERE p.date < m.date), "
                            "(SELECT min(n.date) FROM meetings n WHERE n.date > m.date) "
                            "FROM meetings m WHERE m.date = ?",
     [ST_MEETING_LIST] = "SELECT m.id, m.date, m.time, m.venue, m.deadline, m.published, "
                         "(SELECT a.date FROM meetings a WHERE a.id = m.minutes_approved_by), "
-                        "(SELECT count(*) FROM attendance t WHERE t.meeting_id = m.id), "
+                        "(SELECT count(*) FROM attendance t "
+                        "WHERE t.meeting_id = m.id AND t.presence = 1), "
                         "(SELECT max(p.date) FROM meetings p WHERE p.date < m.date), "
                         "(SELECT min(n.date) FROM meetings n WHERE n.date > m.date) "
                         "FROM meetings m ORDER BY m.date",

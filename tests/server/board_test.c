@@ -363,6 +363,7 @@ START_TEST(test_board_attendance_replaces)
 {
     storefix f;
     board_job j;
+    board_meeting m;
     board_attendance *a = NULL;
     size_t n = 0;
     int64_t mid;
@@ -374,10 +375,16 @@ START_TEST(test_board_attendance_replaces)
     snprintf(j.initials, sizeof(j.initials), "PL");
     j.presence = BOARD_PRESENT;
     ck_assert_int_eq(store_run(f.st, board_attendance_job, &j), 0);
+    /* Someone present means the meeting has taken place... */
+    ck_assert_int_eq(board_meeting_get(f.st, "2027-02-21", "2027-01-01", &m, NULL), 0);
+    ck_assert_int_eq(m.status, BOARD_HELD);
     j.presence = BOARD_APOLOGIES;
     snprintf(j.substitute, sizeof(j.substitute), "Simon Deputy");
     ck_assert_int_eq(store_run(f.st, board_attendance_job, &j), 0);
     ck_assert_str_eq(j.attendance.agency_code, "police");
+    /* ...but apologies sent in advance do not. */
+    ck_assert_int_eq(board_meeting_get(f.st, "2027-02-21", "2027-01-01", &m, NULL), 0);
+    ck_assert_int_eq(m.status, BOARD_SCHEDULED);
     snprintf(j.initials, sizeof(j.initials), "ZZ");
     ck_assert_int_eq(store_run(f.st, board_attendance_job, &j), SAFER_E_NOTFOUND);
     ck_assert_str_eq(j.why, "no person with initials 'ZZ'");
