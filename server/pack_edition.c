@@ -169,6 +169,27 @@ static const Safer__PackPaper *pe_find_paper(const Safer__PackModel *m, const Sa
     return NULL;
 }
 
+/* 1 if either paper's version is restricted to named agencies. */
+static int pe_restricted(const Safer__PackPaper *a, const Safer__PackPaper *b)
+{
+    return (a && a->version && a->version->n_restrict_to > 0)
+        || (b && b->version && b->version->n_restrict_to > 0);
+}
+
+/*
+ * A change to a restricted paper. The changes list is the same for every
+ * reader, so it names neither the agency nor the title: a reader outside the
+ * restriction learns only what the "withheld" line under the group already
+ * says, that the group has a paper they may not see.
+ */
+static void pe_add_restricted(struct pe_lines *l, const char *group, const char *what)
+{
+    char line[512];
+
+    snprintf(line, sizeof(line), "A restricted paper for %s was %s", group, what);
+    pe_add(l, line);
+}
+
 /* Papers added, revised or changed (in cur's order), then those withdrawn (in prev's). */
 static void pe_papers(const Safer__PackModel *prev, const Safer__PackModel *cur, struct pe_lines *l)
 {
@@ -180,24 +201,34 @@ static void pe_papers(const Safer__PackModel *prev, const Safer__PackModel *cur,
         uint32_t v = p->version ? p->version->version : 0;
         int same;
 
+        const char *what = NULL;
+
         if (o == NULL) {
-            pe_add_paper(l, agency, group, "added", 0);
+            what = "added";
         } else if (o->version == NULL || o->version->version != v) {
-            pe_add_paper(l, agency, group, "revised", v);
+            what = "revised";
         } else {
             same = pe_msg_same(&o->base, &p->base);
             if (same < 0)
                 l->rc = same;
             else if (!same)
-                pe_add_paper(l, agency, group, "changed", 0);
+                what = "changed";
         }
+        if (what && pe_restricted(o, p))
+            pe_add_restricted(l, group, what);
+        else if (what)
+            pe_add_paper(l, agency, group, what, strcmp(what, "revised") == 0 ? v : 0);
     }
     for (size_t i = 0; i < prev->n_papers; i++) {
         const Safer__PackPaper *o = prev->papers[i];
+        const char *group = pe_group_name(cur, prev, o->group_code);
 
-        if (pe_find_paper(cur, o) == NULL)
-            pe_add_paper(l, pe_agency_name(cur, prev, o->agency_code),
-                pe_group_name(cur, prev, o->group_code), "withdrawn", 0);
+        if (pe_find_paper(cur, o) != NULL)
+            continue;
+        if (pe_restricted(o, NULL))
+            pe_add_restricted(l, group, "withdrawn");
+        else
+            pe_add_paper(l, pe_agency_name(cur, prev, o->agency_code), group, "withdrawn", 0);
     }
 }
 

@@ -375,9 +375,16 @@ static int pm_ts_row(void *ctx, const store_val *c, size_t n)
     return 0;
 }
 
-/* The partnership's name ("" if it has none) and the newest audited change. */
+/*
+ * The partnership's name ("" if it has none) and the newest change audited
+ * against this meeting or the one before it (whose minutes the pack holds).
+ * Only changes the pack shows may move its "as at" time: an unrelated change
+ * elsewhere in the partnership must not change a draft's bytes.
+ */
 static int pm_settings(struct pm_load *x, int64_t *latest)
 {
+    const char *prev = x->m->previous && x->m->previous->date ? x->m->previous->date : "";
+    store_val args[2] = { SV_TEXT(x->m->meeting->date), SV_TEXT(prev) };
     char name[SETTINGS_VALUE_MAX];
     int64_t ts = 0;
     int rc = settings_get(x->st, SETTINGS_PARTNERSHIP, name, sizeof(name));
@@ -389,7 +396,7 @@ static int pm_settings(struct pm_load *x, int64_t *latest)
     if (rc < 0)
         return rc;
     x->m->partnership = pack_model__dup(x, name);
-    rc = store_read(x->st, ST_PACK_AS_AT, NULL, 0, pm_ts_row, &ts);
+    rc = store_read(x->st, ST_PACK_AS_AT, args, 2, pm_ts_row, &ts);
     if (rc != 0)
         return rc < 0 ? rc : SAFER_E_DB;
     if (ts > *latest)

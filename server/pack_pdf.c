@@ -124,8 +124,11 @@ static void pdf_cover(pdf_doc *d, const pack_view *v)
 
         pdf_space(d, 18);
         pdf_text(d, line, &(pdf_style) { .font = PDF_FONT_BOLD, .indent = 96, .space_after = 4 });
-        for (size_t i = 0; i < m->n_changes; i++)
-            pdf_text(d, m->changes[i], &item);
+        for (size_t i = 0; i < m->n_changes; i++) {
+            /* As in the other formats: never name a paper this reader may not see. */
+            if (pack_text_change_visible(v, m->changes[i]))
+                pdf_text(d, m->changes[i], &item);
+        }
     }
 }
 

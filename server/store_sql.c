@@ -242,8 +242,9 @@ static const char *const store_sql_rows[ST__COUNT] = {
                        "(SELECT max(w.version) FROM report_versions w WHERE w.report_id = r.id) "
                        "JOIN report_metrics rm ON rm.version_id = v.id "
                        "ORDER BY g.code, a.code, rm.name, m.date, rm.position",
-    [ST_PACK_AS_AT] = "SELECT ts FROM audit WHERE action <> 'pack.publish' "
-                      "ORDER BY id DESC LIMIT 1",
+    [ST_PACK_AS_AT] = "SELECT coalesce(max(ts), 0) FROM audit "
+                      "WHERE object IN ('meeting:' || ?, 'meeting:' || ?) "
+                      "AND action <> 'pack.publish'",
     [ST_PACK_EDITION_LATEST] = "SELECT edition, published, model FROM pack_editions "
                                "WHERE meeting_id = ? ORDER BY edition DESC LIMIT 1",
     [ST_PACK_EDITION_GET] = "SELECT edition, published, model FROM pack_editions "

@@ -126,14 +126,15 @@ enum store_stmt {
     /* end of papers */
 
     /* issue 5, pack (pack model helper only) */
-    ST_PACK_SERIES,          /* date -> group code, agency code, metric name, meeting date,
-                                value, target, restricted (0/1): the latest version of each
-                                report not withdrawn at the 12 meetings up to date, by group,
-                                agency, metric, date */
-    ST_PACK_AS_AT,           /* -> ts of the newest audit row that is not a pack.publish */
-    ST_PACK_EDITION_LATEST,  /* meeting_id -> edition, published, model of the newest edition */
-    ST_PACK_EDITION_GET,     /* meeting_id, edition -> edition, published, model */
-    ST_PACK_EDITION_INSERT,  /* meeting_id, edition, published, model, changes */
+    ST_PACK_SERIES,         /* date -> group code, agency code, metric name, meeting date,
+                               value, target, restricted (0/1): the latest version of each
+                               report not withdrawn at the 12 meetings up to date, by group,
+                               agency, metric, date */
+    ST_PACK_AS_AT,          /* date, previous date -> ts of the newest change audited against either
+                               meeting (0 if none), pack.publish aside */
+    ST_PACK_EDITION_LATEST, /* meeting_id -> edition, published, model of the newest edition */
+    ST_PACK_EDITION_GET,    /* meeting_id, edition -> edition, published, model */
+    ST_PACK_EDITION_INSERT, /* meeting_id, edition, published, model, changes */
     ST_PACK_MEETING_PUBLISH, /* published, id */
     /* end of pack */
 

@@ -450,6 +450,64 @@ START_TEST(test_pack_publish_names_withdrawn_and_added)
 }
 END_TEST
 
+START_TEST(test_pack_publish_never_names_a_restricted_paper)
+{
+    storefix f;
+    pack_publish p;
+    papers_withdraw w;
+
+    /* Probation's Alcohol paper is restricted to probation. Its revision and
+     * its withdrawal are listed without naming the agency, because the list
+     * is the same for every reader of the pack. */
+    setup(&f);
+    ck_assert_int_eq(publish(&f, NOW, &p), 0);
+    pack_publish_clear(&p);
+    submit(&f, M4, "alcohol", "probation", p_pb, NOW + 10, 8, "probation", 60);
+    ck_assert_int_eq(publish(&f, NOW + 20, &p), 0);
+    ck_assert_msg(has_change(p.model, "A restricted paper for Alcohol was revised"),
+        "changes: %zu, first '%s'", p.model->n_changes,
+        p.model->n_changes ? p.model->changes[0] : "");
+    for (size_t i = 0; i < p.model->n_changes; i++)
+        ck_assert_msg(strstr(p.model->changes[i], "probation") == NULL, "'%s' names the agency",
+            p.model->changes[i]);
+    pack_publish_clear(&p);
+    memset(&w, 0, sizeof(w));
+    w.now = NOW + 30;
+    snprintf(w.actor, sizeof(w.actor), "PB");
+    snprintf(w.date, sizeof(w.date), M4);
+    snprintf(w.group, sizeof(w.group), "alcohol");
+    snprintf(w.agency, sizeof(w.agency), "probation");
+    ck_assert_int_eq(store_run(f.st, papers_withdraw_job, &w), 0);
+    ck_assert_int_eq(publish(&f, NOW + 40, &p), 0);
+    ck_assert(has_change(p.model, "A restricted paper for Alcohol was withdrawn"));
+    for (size_t i = 0; i < p.model->n_changes; i++)
+        ck_assert(strstr(p.model->changes[i], "probation") == NULL);
+    pack_publish_clear(&p);
+    storefix_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_pack_model_ignores_unrelated_changes)
+{
+    storefix f;
+    uint8_t *a, *b;
+    size_t na = 0, nb = 0;
+
+    /* A draft's bytes depend on the meeting's data only: a change elsewhere
+     * in the partnership (a new person, audited like any change) leaves the
+     * model, and so its "as at" time, as it was. */
+    setup(&f);
+    a = packed(&f, M4, NOW, &na);
+    storefix_person(&f, "NW", "fire", ROLE_BIT_MEMBER);
+    b = packed(&f, M4, NOW, &nb);
+    ck_assert_uint_eq(na, nb);
+    ck_assert_int_eq(memcmp(a, b, na), 0);
+    free(a);
+    free(b);
+    storefix_teardown(&f);
+}
+END_TEST
+
 static Suite *pack_model_suite(void)
 {
     Suite *s = suite_create("pack_model");
@@ -457,6 +515,8 @@ static Suite *pack_model_suite(void)
 
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_pack_model_holds_the_meeting);
+    tcase_add_test(tc, test_pack_publish_never_names_a_restricted_paper);
+    tcase_add_test(tc, test_pack_model_ignores_unrelated_changes);
     tcase_add_test(tc, test_pack_model_papers_in_agenda_order_with_restricted);
     tcase_add_test(tc, test_pack_model_matters_arising_carried);
     tcase_add_test(tc, test_pack_model_series_over_meetings);
