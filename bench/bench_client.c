@@ -11,6 +11,12 @@
  *     idle        opens N authenticated connections (one ping each), prints
  *                 "ready", holds them until SIGTERM or the hold time, then
  *                 says goodbye on each: run.sh reads saferd's memory meanwhile
+ *     submit      C connections, one thread each, M report submissions on
+ *                 each (a ~1 KB Markdown body and a fresh idempotency key, so
+ *                 every one is a new version); the server answers OK only once
+ *                 the group commit holding it is durable, so this prints
+ *                 durable submissions per second and latency percentiles.
+ *                 bench/submit.sh drives it.
  *
  * Every loop is bounded twice, by a count and by a deadline. Results are one
  * line of key=value pairs on stdout so the script can pick them out.
@@ -38,12 +44,21 @@
 #define BENCH_LATENCIES_MAX 200000 /* latencies kept per request thread */
 #define BENCH_PING_BYTES 16
 #define BENCH_IO_TIMEOUT_MS 10000
+#define BENCH_BODY_BYTES 1024   /* the Markdown body of each submission */
+#define BENCH_IDEM_BYTES 16     /* PAPERS_IDEM_BYTES on the server */
+#define BENCH_GROUPS_MAX 10000L /* task groups the submissions are spread over */
+#define BENCH_PREFIX_MAX 16     /* bytes of the group-code prefix */
+#define BENCH_DATE_LEN 10       /* YYYY-MM-DD */
+#define BENCH_GROUP_CODE_MAX 32 /* the server's BOARD_GROUP_CODE_MAX */
 
 struct bench_opts {
-    const char *mode; /* handshakes, requests or idle */
-    long count;       /* handshakes in all; pings per connection; idle connections */
-    long threads;     /* parallel handshakers or request connections */
-    long seconds;     /* deadline for the whole run, or the hold time of idle */
+    const char *mode;   /* handshakes, requests, idle or submit */
+    long count;         /* handshakes in all; pings or submissions per connection; idle conns */
+    long threads;       /* parallel handshakers or request connections */
+    long seconds;       /* deadline for the whole run, or the hold time of idle */
+    const char *date;   /* submit: the meeting */
+    const char *prefix; /* submit: the task groups are PREFIX1 .. PREFIXgroups */
+    long groups;
 };
 
 /* What every thread shares: the target and the deadline. Read-only once set. */
@@ -51,13 +66,16 @@ struct bench_target {
     home_server srv;
     uint8_t *sk; /* the user's private key, in sodium_malloc memory */
     double deadline;
+    const struct bench_opts *o;
+    uint8_t body[BENCH_BODY_BYTES]; /* submit: the same Markdown for every version */
 };
 
 /* One thread's share of the work and what it found. */
 struct bench_worker {
     pthread_t tid;
     const struct bench_target *t;
-    long quota;     /* handshakes, or pings on this connection */
+    long index;     /* this worker's place among the others, from 0 */
+    long quota;     /* handshakes, or pings or submissions on this connection */
     long done;      /* how many succeeded */
     long failed;    /* how many failed */
     double *lat_ms; /* request latencies, quota of them at most */
@@ -189,6 +207,75 @@ out:
     return NULL;
 }
 
+/*
+ * One submission on n: a new version of the report of the task group that
+ * slot picks. The reply must be a fresh version, not a duplicate.
+ */
+static int bench_submit_one(net *n, const struct bench_target *t, long slot)
+{
+    Safer__Request rq = SAFER__REQUEST__INIT;
+    Safer__ReportSubmitRequest sr = SAFER__REPORT_SUBMIT_REQUEST__INIT;
+    Safer__Response *rs = NULL;
+    uint8_t idem[BENCH_IDEM_BYTES];
+    char date[BENCH_DATE_LEN + 1], group[BENCH_GROUP_CODE_MAX + 1];
+    char title[] = "Benchmark paper";
+    pb_budget b;
+    int ret;
+
+    snprintf(date, sizeof(date), "%s", t->o->date);
+    snprintf(group, sizeof(group), "%s%ld", t->o->prefix, slot % t->o->groups + 1);
+    randombytes_buf(idem, sizeof(idem));
+    pb_budget_init(&b, PB_BUDGET_DEFAULT);
+    sr.date = date;
+    sr.group_code = group;
+    sr.title = title;
+    sr.rag = SAFER__RAG__RAG_GREEN;
+    sr.body.data = (uint8_t *)t->body;
+    sr.body.len = sizeof(t->body);
+    sr.idempotency_key.data = idem;
+    sr.idempotency_key.len = sizeof(idem);
+    rq.body_case = SAFER__REQUEST__BODY_REPORT_SUBMIT;
+    rq.report_submit = &sr;
+    if ((ret = net_call(n, &rq, &rs, &b)) != 0)
+        return ret;
+    if (rs->body_case != SAFER__RESPONSE__BODY_REPORT_SUBMIT || rs->report_submit->duplicate)
+        ret = SAFER_E_PROTO;
+    pb_response_free(&b, rs);
+    return ret;
+}
+
+/*
+ * Submission j of worker c is number c + j * threads overall, and goes to
+ * group (that number mod groups): the connections' concurrent submissions
+ * land on different reports, as different leads' would, and every group
+ * gets the same share, which bench/submit.sh keeps under the server's limit
+ * of versions per report.
+ */
+static void *bench_submit_worker(void *arg)
+{
+    struct bench_worker *w = arg;
+    net *n = NULL;
+
+    if (bench_connect(w->t, &n) != 0) {
+        bench_note(w, "connect", n);
+        goto out;
+    }
+    for (long j = 0; j < w->quota && bench_now() < w->t->deadline && !bench_stop; j++) {
+        double t0 = bench_now();
+
+        if (bench_submit_one(n, w->t, w->index + j * w->t->o->threads) != 0) {
+            bench_note(w, "submit", n);
+            goto out;
+        }
+        w->lat_ms[w->done++] = (bench_now() - t0) * 1000.0;
+    }
+    if (net_goodbye(n) != 0)
+        bench_note(w, "goodbye", n);
+out:
+    net_free(n);
+    return NULL;
+}
+
 /* Starts one thread per worker running fn and waits for them all. */
 static int bench_run_workers(struct bench_worker *ws, long nw, void *(*fn)(void *))
 {
@@ -267,7 +354,7 @@ static double bench_pct(const double *v, long n, double p)
 
 /* Gathers every worker's latencies, sorts them and prints the summary line. */
 static int bench_report_requests(
-    const struct bench_worker *ws, const struct bench_opts *o, double secs)
+    const struct bench_worker *ws, const struct bench_opts *o, const char *noun, double secs)
 {
     long done, failed, k = 0;
     double *all;
@@ -281,15 +368,18 @@ static int bench_report_requests(
         k += ws[i].done;
     }
     qsort(all, (size_t)done, sizeof(*all), bench_cmp_double);
-    printf("mode=requests conns=%ld requests=%ld failures=%ld seconds=%.3f rate=%.1f "
+    printf("mode=%s conns=%ld %s=%ld failures=%ld seconds=%.3f rate=%.1f "
            "p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
-        o->threads, done, failed, secs, (double)done / secs, bench_pct(all, done, 50),
-        bench_pct(all, done, 90), bench_pct(all, done, 99), bench_pct(all, done, 100));
+        o->mode, o->threads, noun, done, failed, secs, (double)done / secs,
+        bench_pct(all, done, 50), bench_pct(all, done, 90), bench_pct(all, done, 99),
+        bench_pct(all, done, 100));
     free(all);
     return failed != 0 ? SAFER_E_IO : 0;
 }
 
-static int bench_requests(struct bench_target *t, const struct bench_opts *o)
+/* Runs fn on o->threads connections, o->count operations each; see bench_report_requests. */
+static int bench_conns(
+    struct bench_target *t, const struct bench_opts *o, void *(*fn)(void *), const char *noun)
 {
     struct bench_worker *ws = calloc((size_t)o->threads, sizeof(*ws));
     double t0, secs;
@@ -299,16 +389,17 @@ static int bench_requests(struct bench_target *t, const struct bench_opts *o)
         return ret;
     for (long i = 0; i < o->threads; i++) {
         ws[i].t = t;
+        ws[i].index = i;
         ws[i].quota = o->count;
         if ((ws[i].lat_ms = calloc((size_t)o->count, sizeof(double))) == NULL)
             goto out;
     }
     t0 = bench_now();
     t->deadline = t0 + (double)o->seconds;
-    ret = bench_run_workers(ws, o->threads, bench_request_worker);
+    ret = bench_run_workers(ws, o->threads, fn);
     secs = bench_now() - t0;
     if (ret == 0)
-        ret = bench_report_requests(ws, o, secs);
+        ret = bench_report_requests(ws, o, noun, secs);
 out:
     for (long i = 0; i < o->threads; i++)
         free(ws[i].lat_ms);
@@ -356,6 +447,23 @@ out:
     return ret;
 }
 
+/*
+ * Fills body with len bytes of plain Markdown: a heading, then the same
+ * sentence line by line, the last one cut to fit (all ASCII, so still UTF-8).
+ */
+static void bench_body(uint8_t *body, size_t len)
+{
+    static const char head[] = "# Benchmark paper\n\n";
+    static const char line[] = "- Quarterly figures were on target; no new risks were raised.\n";
+    size_t k = 0;
+
+    for (size_t i = 0; i < sizeof(head) - 1 && k < len; i++)
+        body[k++] = (uint8_t)head[i];
+    for (size_t i = 0; k < len; i = (i + 1) % (sizeof(line) - 1))
+        body[k++] = (uint8_t)line[i];
+    body[len - 1] = '\n';
+}
+
 /* Reads the key and the server file from $SAFER_HOME (or its fallbacks). */
 static int bench_load(struct bench_target *t)
 {
@@ -393,7 +501,41 @@ static const char bench_usage[]
       "  handshakes  N handshakes in all over K threads (connect, handshake, goodbye)\n"
       "  requests    K connections, N pings on each\n"
       "  idle        N authenticated connections held for S seconds or until SIGTERM\n"
+      "  submit      K connections, N report submissions on each, to the meeting of\n"
+      "              --date YYYY-MM-DD, spread over the task groups PREFIX1 ..\n"
+      "              PREFIXG (--group-prefix PREFIX --groups G); the key must be a\n"
+      "              lead's whose agency is in every one of them\n"
       "S bounds every mode's run time.\n";
+
+/* The submit mode's own options; 1 if k is not one of them, -1 if v is bad. */
+static int bench_parse_submit(const char *k, const char *v, struct bench_opts *o)
+{
+    if (strcmp(k, "--date") == 0) {
+        o->date = v;
+        return strlen(v) == BENCH_DATE_LEN ? 0 : -1;
+    }
+    if (strcmp(k, "--group-prefix") == 0) {
+        o->prefix = v;
+        return strlen(v) >= 1 && strlen(v) <= BENCH_PREFIX_MAX ? 0 : -1;
+    }
+    if (strcmp(k, "--groups") == 0)
+        return bench_parse_long(v, 1, BENCH_GROUPS_MAX, &o->groups);
+    return 1;
+}
+
+/* The options one mode needs are there and within its limits. */
+static int bench_parse_check(const struct bench_opts *o)
+{
+    if (strcmp(o->mode, "requests") == 0 || strcmp(o->mode, "submit") == 0) {
+        if (o->count > BENCH_LATENCIES_MAX)
+            return -1;
+    }
+    if (strcmp(o->mode, "idle") == 0 && o->count > BENCH_IDLE_MAX)
+        return -1;
+    if (strcmp(o->mode, "submit") == 0 && (o->date == NULL || o->prefix == NULL || o->groups < 1))
+        return -1;
+    return 0;
+}
 
 static int bench_parse(int argc, char **argv, struct bench_opts *o)
 {
@@ -404,7 +546,7 @@ static int bench_parse(int argc, char **argv, struct bench_opts *o)
         return -1;
     o->mode = argv[1];
     if (strcmp(o->mode, "handshakes") != 0 && strcmp(o->mode, "requests") != 0
-        && strcmp(o->mode, "idle") != 0)
+        && strcmp(o->mode, "idle") != 0 && strcmp(o->mode, "submit") != 0)
         return -1;
     for (int i = 2; i + 1 < argc; i += 2) {
         const char *k = argv[i], *v = argv[i + 1];
@@ -417,17 +559,13 @@ static int bench_parse(int argc, char **argv, struct bench_opts *o)
         else if (strcmp(k, "--seconds") == 0)
             bad = bench_parse_long(v, 1, BENCH_SECONDS_MAX, &o->seconds);
         else
-            bad = 1;
+            bad = bench_parse_submit(k, v, o);
         if (bad)
             return -1;
     }
     if (argc % 2 != 0)
         return -1;
-    if (strcmp(o->mode, "requests") == 0 && o->count > BENCH_LATENCIES_MAX)
-        return -1;
-    if (strcmp(o->mode, "idle") == 0 && o->count > BENCH_IDLE_MAX)
-        return -1;
-    return 0;
+    return bench_parse_check(o);
 }
 
 int main(int argc, char **argv)
@@ -445,12 +583,16 @@ int main(int argc, char **argv)
         return 1;
     }
     bench_signals();
+    t.o = &o;
+    bench_body(t.body, sizeof(t.body));
     if (bench_load(&t) != 0)
         goto out;
     if (strcmp(o.mode, "handshakes") == 0)
         ret = bench_handshakes(&t, &o) != 0;
     else if (strcmp(o.mode, "requests") == 0)
-        ret = bench_requests(&t, &o) != 0;
+        ret = bench_conns(&t, &o, bench_request_worker, "requests") != 0;
+    else if (strcmp(o.mode, "submit") == 0)
+        ret = bench_conns(&t, &o, bench_submit_worker, "submissions") != 0;
     else
         ret = bench_idle(&t, &o) != 0;
 out:
