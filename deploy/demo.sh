@@ -65,6 +65,12 @@ for exe in "$saferd" "$safer"; do
     [ -x "$exe" ] || die "$exe is missing: build first (bash deploy/quickstart.sh)"
 done
 
+# A demo that stopped half-way (a busy port, a failed step) leaves a
+# partnership without its people or pack: say so rather than serve it.
+if [ -e "$data/safer.db" ] && [ -d "$demo" ] && [ ! -e "$demo/complete" ]; then
+    die "$data holds a demo whose setup did not finish (see $transcript); remove $data and run again"
+fi
+
 # An existing partnership is served as it is: the demo never touches it.
 if [ -e "$data/safer.db" ]; then
     if [ "$oneshot" = 1 ]; then
@@ -362,6 +368,8 @@ done
 echo "demo: published edition 1 of the pack for $next and pulled it signed"
 
 # ---- 6. summary ------------------------------------------------------------------
+
+: >"$demo/complete"
 
 cat <<EOF
 
