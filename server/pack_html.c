@@ -10,7 +10,9 @@
  * body are dropped rather than passed through. Series with three or more
  * points get a small inline SVG line chart; its coordinates are written with
  * "%.2f" in the C locale (nothing in saferd calls setlocale), so the bytes do
- * not depend on the machine.
+ * not depend on the machine. The walk over the sections is pack_doc.c; this
+ * file is the HTML row of markup it writes through, plus the page head, the
+ * charts and the cmark bodies, which are HTML's own.
  */
 #include "server/pack.h"
 
@@ -21,6 +23,7 @@
 #include <cmark.h>
 
 #include "common/err.h"
+#include "server/pack_doc.h"
 #include "server/pack_text.h"
 
 static const char css[]
@@ -128,176 +131,68 @@ static void head(pack_text_out *o, const pack_view *v)
     banner(o, v->marking);
 }
 
-static void cover(pack_text_out *o, const pack_view *v)
+static void cover_open(pack_text_out *o, const pack_view *v)
 {
-    const Safer__PackModel *m = v->m;
-    const Safer__Meeting *mt = m->meeting;
-    char line[PACK_TEXT_MAX];
     pack_text_puts(o, "<section id=\"cover\" class=\"cover\">\n");
     banner(o, pack_text_section_marking(v, PACK_SEC_COVER));
-    pack_text_puts(o, "<h1>");
-    esc(o, m->partnership);
-    pack_text_puts(o, "</h1>\n<p class=\"big\">" PACK_TEXT_BOARD_MEETING "</p>\n<p>");
-    pack_text_date(mt ? mt->date : "", line, sizeof line);
-    esc(o, line);
-    pack_text_puts(o, " at ");
-    esc(o, mt ? mt->time : "");
-    pack_text_puts(o, "<br>");
-    esc(o, mt ? mt->venue : "");
-    pack_text_putf(o, "</p>\n<p class=\"big\">%s</p>\n<p>", pack_text_marking(v->marking));
-    pack_text_edition(m, line, sizeof line);
-    esc(o, line);
-    pack_text_puts(o, "</p>\n");
-    if (m->edition > 1) {
-        pack_text_changes_heading(m, line, sizeof line);
-        pack_text_putf(o, "<h3>%s</h3>\n<ul>\n", line);
-        for (size_t i = 0; i < m->n_changes; i++) {
-            if (!pack_text_change_visible(v, m->changes[i]))
-                continue;
-            pack_text_puts(o, "<li>");
-            esc(o, m->changes[i]);
-            pack_text_puts(o, "</li>\n");
-        }
-        pack_text_puts(o, "</ul>\n");
-    }
-    section_end(o, v, PACK_SEC_COVER);
 }
 
-static void contents(pack_text_out *o, const pack_view *v)
+static void cover_marking(pack_text_out *o, Safer__Marking m)
 {
-    section_start(o, v, PACK_SEC_CONTENTS);
-    pack_text_puts(o, "<ol>\n");
-    for (int sec = PACK_SEC_AGENDA; sec < PACK_SEC_COUNT; sec++)
-        if (pack_text_section_in(sec, SAFER__PACK_FORMAT__PACK_HTML))
-            pack_text_putf(o, "<li><a href=\"#%s\">%s</a></li>\n", pack_text_section_anchor(sec),
-                pack_text_section_title(sec));
-    pack_text_puts(o, "</ol>\n");
-    section_end(o, v, PACK_SEC_CONTENTS);
+    pack_text_putf(o, "<p class=\"big\">%s</p>\n", pack_text_marking(m));
 }
 
-static void agenda(pack_text_out *o, const pack_view *v)
+static void flag(pack_text_out *o, const char *word)
 {
-    section_start(o, v, PACK_SEC_AGENDA);
-    pack_text_puts(o, "<ol>\n");
-    for (size_t i = 0; i < v->m->n_agenda; i++) {
-        pack_text_putf(o, "<li value=\"%u\">", v->m->agenda[i]->number);
-        esc(o, v->m->agenda[i]->title);
-        pack_text_puts(o, "</li>\n");
-    }
-    pack_text_puts(o, "</ol>\n");
-    section_end(o, v, PACK_SEC_AGENDA);
+    pack_text_putf(o, " <span class=\"%s\">%s</span>", word, word);
 }
 
-static void attendance(pack_text_out *o, const pack_view *v)
+static void para_open(pack_text_out *o, const char *cls)
 {
-    static const struct {
-        Safer__Presence p;
-        const char *title;
-    } kinds[2] = { { SAFER__PRESENCE__PRESENCE_PRESENT, "Present" },
-        { SAFER__PRESENCE__PRESENCE_APOLOGIES, "Apologies" } };
-    section_start(o, v, PACK_SEC_ATTENDANCE);
-    for (size_t k = 0; k < 2; k++) {
-        size_t shown = 0;
-        pack_text_putf(o, "<h3>%s</h3>\n<ul>\n", kinds[k].title);
-        for (size_t i = 0; i < v->m->n_attendance; i++) {
-            const Safer__Attendance *a = v->m->attendance[i];
-            if (a->presence != kinds[k].p)
-                continue;
-            pack_text_puts(o, "<li>");
-            esc(o, a->name);
-            pack_text_puts(o, " (");
-            esc(o, pack_text_agency_name(v->m, a->agency_code));
-            pack_text_puts(o, ")");
-            if (a->substitute && a->substitute[0]) {
-                pack_text_puts(o, ", substitute: ");
-                esc(o, a->substitute);
-            }
-            pack_text_puts(o, "</li>\n");
-            shown++;
-        }
-        pack_text_puts(o, shown ? "</ul>\n" : "<li>None recorded.</li>\n</ul>\n");
-    }
-    section_end(o, v, PACK_SEC_ATTENDANCE);
+    if (cls == NULL)
+        pack_text_puts(o, "<p>");
+    else
+        pack_text_putf(o, "<p class=\"%s\">", cls);
 }
 
-static void minutes(pack_text_out *o, const pack_view *v)
+static void numbered(pack_text_out *o, unsigned n)
 {
-    const Safer__PackModel *m = v->m;
-    char line[PACK_TEXT_MAX];
-    section_start(o, v, PACK_SEC_MINUTES);
-    if (m->previous == NULL || m->previous->date == NULL || m->previous->date[0] == '\0') {
-        pack_text_puts(o, "<p>" PACK_TEXT_NO_PREVIOUS "</p>\n");
-        section_end(o, v, PACK_SEC_MINUTES);
-        return;
-    }
-    pack_text_date(m->previous->date, line, sizeof line);
-    pack_text_puts(o, "<p>Meeting of ");
-    esc(o, line);
-    pack_text_putf(o, ": <strong>%s</strong></p>\n",
-        m->previous_minutes_approved ? PACK_TEXT_APPROVED : PACK_TEXT_FOR_APPROVAL);
-    for (size_t i = 0; i < m->n_previous_minutes; i++) {
-        const Safer__Minute *mi = m->previous_minutes[i];
-        pack_text_putf(o, "<h3>%u. ", mi->item);
-        esc(o, pack_text_item_title(m->previous_agenda, m->n_previous_agenda, mi->item));
-        pack_text_puts(o, "</h3>\n<p class=\"pre\">");
-        esc(o, mi->text);
-        pack_text_puts(o, "</p>\n");
-    }
-    section_end(o, v, PACK_SEC_MINUTES);
+    pack_text_putf(o, "<li value=\"%u\">", n);
 }
 
-static void matters(pack_text_out *o, const pack_view *v)
+static void anchor_link(pack_text_out *o, const char *anchor, const char *title)
 {
-    const Safer__PackModel *m = v->m;
-    char owners[PACK_TEXT_MAX];
-    section_start(o, v, PACK_SEC_MATTERS);
-    if (m->n_matters_arising == 0) {
-        pack_text_puts(o, "<p>" PACK_TEXT_NO_ACTIONS "</p>\n");
-        section_end(o, v, PACK_SEC_MATTERS);
-        return;
-    }
-    pack_text_puts(o,
-        "<table>\n<tr><th>Action</th><th>Text</th><th>Owners</th><th>Due</th>"
-        "<th>Carried</th></tr>\n");
-    for (size_t i = 0; i < m->n_matters_arising; i++) {
-        const Safer__Action *a = m->matters_arising[i];
-        pack_text_owners(a, owners, sizeof owners);
-        pack_text_putf(o, "<tr><td>%lld</td><td>", (long long)a->id);
-        esc(o, a->text);
+    pack_text_putf(o, "<a href=\"#%s\">", anchor);
+    esc(o, title);
+    pack_text_puts(o, "</a>");
+}
+
+static void table_head(pack_text_out *o, const char *const *cols, size_t n)
+{
+    pack_text_puts(o, "<table>\n<tr>");
+    for (size_t i = 0; i < n; i++)
+        pack_text_putf(o, "<th>%s</th>", cols[i]);
+    pack_text_puts(o, "</tr>\n");
+}
+
+static void cell(pack_text_out *o, const char *cls)
+{
+    if (cls == NULL)
         pack_text_puts(o, "</td><td>");
-        esc(o, owners);
-        pack_text_puts(o, "</td><td>");
-        esc(o, a->due);
-        if (pack_text_action_overdue(m, a))
-            pack_text_puts(o, " <span class=\"overdue\">" PACK_TEXT_OVERDUE "</span>");
-        pack_text_putf(o, "</td><td>carried %u</td></tr>\n", a->carried);
-    }
-    pack_text_puts(o, "</table>\n");
-    section_end(o, v, PACK_SEC_MATTERS);
+    else
+        pack_text_putf(o, "</td><td class=\"%s\">", cls);
 }
 
-static void metrics(pack_text_out *o, const Safer__ReportVersion *rv)
+static void paper_start(pack_text_out *o, Safer__Marking m)
 {
-    char num[64];
-    if (rv->n_metrics == 0)
-        return;
-    pack_text_puts(o,
-        "<table>\n<tr><th>Metric</th><th>Value</th><th>Target</th><th>Period</th>"
-        "</tr>\n");
-    for (size_t i = 0; i < rv->n_metrics; i++) {
-        const Safer__Metric *mt = rv->metrics[i];
-        pack_text_puts(o, "<tr><td>");
-        esc(o, mt->name);
-        pack_text_number(mt->value, num, sizeof num);
-        pack_text_putf(o, "</td><td>%s</td><td>", num);
-        if (mt->has_target)
-            pack_text_number(mt->target, num, sizeof num);
-        pack_text_puts(o, mt->has_target ? num : "-");
-        pack_text_puts(o, "</td><td>");
-        esc(o, mt->period && mt->period[0] ? mt->period : "-");
-        pack_text_puts(o, "</td></tr>\n");
-    }
-    pack_text_puts(o, "</table>\n");
+    pack_text_puts(o, "<div class=\"paper\">\n");
+    banner(o, m);
+}
+
+static void paper_end(pack_text_out *o, Safer__Marking m)
+{
+    banner(o, m);
+    pack_text_puts(o, "</div>\n");
 }
 
 /* The body through cmark; CMARK_OPT_SAFE drops raw HTML and unsafe links. */
@@ -331,66 +226,10 @@ static const char *rag_class(Safer__Rag r)
     }
 }
 
-static void paper(pack_text_out *o, const pack_view *v, const Safer__PackPaper *p)
+static void rag_marking(pack_text_out *o, const Safer__ReportVersion *rv)
 {
-    const Safer__ReportVersion *rv = p->version;
-    char line[PACK_TEXT_MAX];
-    if (rv == NULL)
-        return;
-    pack_text_puts(o, "<div class=\"paper\">\n");
-    banner(o, rv->marking);
-    pack_text_puts(o, "<h4>");
-    esc(o, rv->title);
-    pack_text_puts(o, "</h4>\n<p>");
-    esc(o, pack_text_agency_name(v->m, p->agency_code));
     pack_text_putf(o, " &middot; <span class=\"rag %s\">&#9679; %s</span> &middot; %s<br>\n",
         rag_class(rv->rag), pack_text_rag(rv->rag), pack_text_marking(rv->marking));
-    pack_text_submitted(p, line, sizeof line);
-    esc(o, line);
-    if (rv->late)
-        pack_text_puts(o, " <span class=\"late\">" PACK_TEXT_LATE "</span>");
-    if (rv->version > 1)
-        pack_text_putf(o, " &middot; version %u", rv->version);
-    pack_text_restricted(v, rv, line, sizeof line);
-    if (line[0]) {
-        pack_text_puts(o, "<br>\n");
-        esc(o, line);
-    }
-    pack_text_puts(o, "</p>\n");
-    metrics(o, rv);
-    body(o, rv);
-    banner(o, rv->marking);
-    pack_text_puts(o, "</div>\n");
-}
-
-static void reports(pack_text_out *o, const pack_view *v)
-{
-    const Safer__PackModel *m = v->m;
-    char line[PACK_TEXT_MAX];
-    section_start(o, v, PACK_SEC_REPORTS);
-    for (size_t i = 0; i < m->n_agenda; i++) {
-        const Safer__AgendaItem *it = m->agenda[i];
-        size_t shown = 0, withheld;
-        if (it->kind != SAFER__ITEM_KIND__ITEM_GROUP)
-            continue;
-        pack_text_putf(o, "<h3>%u. ", it->number);
-        esc(o, it->title && it->title[0] ? it->title : pack_text_group_name(m, it->group_code));
-        pack_text_puts(o, "</h3>\n");
-        for (size_t k = 0; k < v->npapers; k++) {
-            if (!pack_text_paper_in_item(v->papers[k], it))
-                continue;
-            paper(o, v, v->papers[k]);
-            shown++;
-        }
-        withheld = pack_text_item_withheld(v, it);
-        if (withheld > 0) {
-            pack_text_withheld(withheld, line, sizeof line);
-            pack_text_putf(o, "<p class=\"withheld\">%s</p>\n", line);
-        } else if (shown == 0) {
-            pack_text_puts(o, "<p>" PACK_TEXT_NO_PAPERS "</p>\n");
-        }
-    }
-    section_end(o, v, PACK_SEC_REPORTS);
 }
 
 /* Chart geometry, in SVG user units. */
@@ -500,72 +339,51 @@ static void chart(pack_text_out *o, const pack_view *v, const Safer__MetricSerie
     pack_text_puts(o, "</figcaption>\n</figure>\n");
 }
 
-static void charts(pack_text_out *o, const pack_view *v)
-{
-    const Safer__MetricSeries **list = NULL;
-    size_t n = 0;
-    section_start(o, v, PACK_SEC_CHARTS);
-    if (o->rc == 0)
-        o->rc = pack_text_charts(v, &list, &n);
-    for (size_t i = 0; i < n; i++)
-        chart(o, v, list[i]);
-    if (n == 0)
-        pack_text_puts(o, "<p>" PACK_TEXT_NO_CHARTS "</p>\n");
-    free(list);
-    section_end(o, v, PACK_SEC_CHARTS);
-}
-
-static void returns(pack_text_out *o, const pack_view *v)
-{
-    const Safer__PackModel *m = v->m;
-    char when[64];
-    section_start(o, v, PACK_SEC_RETURNS);
-    pack_text_puts(o,
-        "<table>\n<tr><th>Group</th><th>Agency</th><th>Return</th>"
-        "<th>Submitted</th></tr>\n");
-    for (size_t i = 0; i < m->n_returns; i++) {
-        const Safer__ReturnRow *r = m->returns[i];
-        pack_text_puts(o, "<tr><td>");
-        esc(o, pack_text_group_name(m, r->group_code));
-        pack_text_puts(o, "</td><td>");
-        esc(o, pack_text_agency_name(m, r->agency_code));
-        pack_text_utc(r->submitted, when, sizeof when);
-        pack_text_putf(o, "</td><td%s>%s</td><td>%s</td></tr>\n",
-            r->status == SAFER__RETURN_STATUS__RETURN_ON_TIME ? "" : " class=\"late\"",
-            pack_text_return_status(r->status), when);
-    }
-    pack_text_puts(o, "</table>\n");
-    section_end(o, v, PACK_SEC_RETURNS);
-}
-
-static void information(pack_text_out *o, const pack_view *v)
-{
-    size_t shown = 0;
-    section_start(o, v, PACK_SEC_INFORMATION);
-    pack_text_puts(o, "<ul>\n");
-    for (size_t i = 0; i < v->m->n_agenda; i++) {
-        const Safer__AgendaItem *it = v->m->agenda[i];
-        if (!pack_text_is_information(it))
-            continue;
-        pack_text_putf(o, "<li>%u. ", it->number);
-        esc(o, it->title);
-        pack_text_puts(o, "</li>\n");
-        shown++;
-    }
-    pack_text_puts(o, shown ? "</ul>\n" : "<li>" PACK_TEXT_NO_INFORMATION "</li>\n</ul>\n");
-    section_end(o, v, PACK_SEC_INFORMATION);
-}
-
-static void next_meeting(pack_text_out *o, const pack_view *v)
-{
-    char line[PACK_TEXT_MAX];
-    section_start(o, v, PACK_SEC_NEXT);
-    pack_text_next_meeting(v->m, line, sizeof line);
-    pack_text_puts(o, "<p>");
-    esc(o, line);
-    pack_text_puts(o, "</p>\n");
-    section_end(o, v, PACK_SEC_NEXT);
-}
+static const pack_doc_markup html_markup = {
+    .format = SAFER__PACK_FORMAT__PACK_HTML,
+    .text = esc,
+    .section_start = section_start,
+    .section_end = section_end,
+    .cover_open = cover_open,
+    .cover_marking = cover_marking,
+    .flag = flag,
+    .para_open = para_open,
+    .numbered = numbered,
+    .link = anchor_link,
+    .table_head = table_head,
+    .cell = cell,
+    .paper_start = paper_start,
+    .paper_end = paper_end,
+    .rag_marking = rag_marking,
+    .body = body,
+    .chart = chart,
+    .para_close = "</p>\n",
+    .title_open = "<h1>",
+    .title_close = "</h1>\n",
+    .big_open = "<p class=\"big\">",
+    .big_close = "</p>\n",
+    .venue_sep = "<br>",
+    .meta_open = "<p>",
+    .meta_break = "<br>\n",
+    .meta_version = " &middot; version ",
+    .meta_close = "</p>\n",
+    .h3_open = "<h3>",
+    .h3_close = "</h3>\n",
+    .h4_open = "<h4>",
+    .h4_close = "</h4>\n",
+    .strong_open = "<strong>",
+    .strong_close = "</strong>",
+    .ul_open = "<ul>\n",
+    .ul_close = "</ul>\n",
+    .ol_open = "<ol>\n",
+    .ol_close = "</ol>\n",
+    .li_open = "<li>",
+    .note_open = "<li>",
+    .li_close = "</li>\n",
+    .row_open = "<tr><td>",
+    .row_close = "</td></tr>\n",
+    .table_close = "</table>\n",
+};
 
 int pack_render_html(const pack_view *v, pack_buf *out)
 {
@@ -573,17 +391,7 @@ int pack_render_html(const pack_view *v, pack_buf *out)
     if (v == NULL || v->m == NULL || out == NULL)
         return SAFER_E_INVAL;
     head(&o, v);
-    cover(&o, v);
-    contents(&o, v);
-    agenda(&o, v);
-    attendance(&o, v);
-    minutes(&o, v);
-    matters(&o, v);
-    reports(&o, v);
-    charts(&o, v);
-    returns(&o, v);
-    information(&o, v);
-    next_meeting(&o, v);
+    pack_doc_render(&o, v, &html_markup);
     banner(&o, v->marking);
     pack_text_puts(&o, "</body>\n</html>\n");
     return o.rc;
