@@ -257,17 +257,22 @@ static int people_id_of(store_tx *tx, enum store_stmt stmt, const char *key, int
     return rc > 0 ? SAFER_E_DB : rc;
 }
 
-/* Refuses a change that left the partnership without an active admin. */
+/*
+ * Refuses a change that left the partnership without an active admin who can
+ * sign in (one with a live key). The caller of every people job is such an
+ * admin, so the count was at least one before the change.
+ */
 static int people_admins_left(store_tx *tx, people_job *j)
 {
     int64_t admins = 0;
-    int rc = store_tx_exec(tx, ST_ADMINS_ACTIVE, NULL, 0, people_id_row, &admins);
+    int rc = store_tx_exec(tx, ST_ADMINS_SIGNIN, NULL, 0, people_id_row, &admins);
 
     if (rc != 0)
         return rc < 0 ? rc : SAFER_E_DB;
     if (admins > 0)
         return 0;
-    snprintf(j->why, sizeof(j->why), "that would leave the partnership without an active admin");
+    snprintf(j->why, sizeof(j->why),
+        "that would leave the partnership without an active admin who can sign in");
     return SAFER_E_PRECOND;
 }
 

@@ -73,6 +73,11 @@ static int64_t setup(storefix *f)
 
     storefix_setup(f);
     ad = storefix_person(f, "AD", "council", ROLE_BIT_ADMIN);
+    /* Every admin request comes from an enrolled admin: AD holds a live key. */
+    storefix_sql(f,
+        "INSERT INTO credentials(person_id, pubkey, fingerprint, created) "
+        "SELECT id, zeroblob(32), 'ad00-0000-0000-0000', 0 FROM people "
+        "WHERE initials = 'AD'");
     job_init(&j);
     snprintf(j.code, sizeof(j.code), "police");
     snprintf(j.name, sizeof(j.name), "Cheshire Constabulary");
@@ -273,20 +278,28 @@ START_TEST(test_last_admin_is_protected)
     job_init(&j);
     snprintf(j.initials, sizeof(j.initials), "AD");
     ck_assert_int_eq(store_run(f.st, people_person_deactivate_job, &j), SAFER_E_PRECOND);
-    ck_assert_str_eq(j.why, "that would leave the partnership without an active admin");
+    ck_assert_str_eq(
+        j.why, "that would leave the partnership without an active admin who can sign in");
     j.roles = ROLE_BIT_CHAIR;
     j.why[0] = '\0';
     ck_assert_int_eq(store_run(f.st, people_person_roles_job, &j), SAFER_E_PRECOND);
-    ck_assert_str_eq(j.why, "that would leave the partnership without an active admin");
+    ck_assert_str_eq(
+        j.why, "that would leave the partnership without an active admin who can sign in");
     snprintf(j.code, sizeof(j.code), "council");
     ck_assert_int_eq(store_run(f.st, people_agency_deactivate_job, &j), SAFER_E_PRECOND);
     counts_same(&f, &before);
     ck_assert_int_eq(
         storefix_int(&f, "SELECT roles FROM people WHERE initials = 'AD'"), ROLE_BIT_ADMIN);
 
-    /* With a second admin, the first may step down. */
+    /* A second admin who has not enrolled yet cannot sign in: not enough. */
     add_person(&f, "BE", "police", ROLE_BIT_ADMIN | ROLE_BIT_CHAIR, NULL);
     j.roles = ROLE_BIT_CHAIR;
+    ck_assert_int_eq(store_run(f.st, people_person_roles_job, &j), SAFER_E_PRECOND);
+    /* Once BE holds a key, AD may step down. */
+    storefix_sql(&f,
+        "INSERT INTO credentials(person_id, pubkey, fingerprint, created) "
+        "SELECT id, randomblob(32), 'be00-0000-0000-0000', 0 FROM people "
+        "WHERE initials = 'BE'");
     ck_assert_int_eq(store_run(f.st, people_person_roles_job, &j), 0);
     ck_assert_uint_eq(j.person.roles, ROLE_BIT_CHAIR);
     ck_assert_int_eq(storefix_int(&f,
