@@ -17,8 +17,8 @@
 #define INVITE_HOST_MAX 253
 #define INVITE_CODE_BYTES 16
 #define INVITE_CODE_CHARS 22 /* base64url of 16 bytes, no padding */
-#define INVITE_KEY_CHARS 43 /* base64url of 32 bytes, no padding */
-#define INVITE_MAX 512 /* the longest invite string accepted */
+#define INVITE_KEY_CHARS 43  /* base64url of 32 bytes, no padding */
+#define INVITE_MAX 512       /* the longest invite string accepted */
 
 typedef struct invite {
     char host[INVITE_HOST_MAX + 1]; /* without brackets for IPv6 */
@@ -43,7 +43,7 @@ void invite_new_code(char code[INVITE_CODE_CHARS + 1]);
  * Parses "HOST:PORT" (IPv6 as "[addr]:PORT") into host and port. SAFER_E_INVAL
  * with a message in why on failure.
  */
-int invite_parse_hostport(const char *s, char *host, size_t host_len, uint16_t *port, char *why,
-                          size_t why_len);
+int invite_parse_hostport(
+    const char *s, char *host, size_t host_len, uint16_t *port, char *why, size_t why_len);
 
 #endif

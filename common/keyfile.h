@@ -7,7 +7,8 @@
  *
  * Format (text, one line each):
  *     safer-key-v1 plain <base64url key>
- *     safer-key-v1 argon2id <opslimit> <memlimit> <base64url salt> <base64url nonce> <base64url box>
+ *     safer-key-v1 argon2id <opslimit> <memlimit> <base64url salt> <base64url nonce> <base64url
+ * box>
  */
 #ifndef SAFER_COMMON_KEYFILE_H
 #define SAFER_COMMON_KEYFILE_H

@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NOISE_KEY_BYTES 32 /* X25519 keys and ChaChaPoly keys */
-#define NOISE_HASH_BYTES 64 /* BLAKE2b-512 */
+#define NOISE_KEY_BYTES 32    /* X25519 keys and ChaChaPoly keys */
+#define NOISE_HASH_BYTES 64   /* BLAKE2b-512 */
 #define NOISE_BLOCK_BYTES 128 /* BLAKE2b block, for HMAC */
 #define NOISE_TAG_BYTES 16
 #define NOISE_MSG_MAX 65535 /* the largest Noise message */
@@ -47,7 +47,7 @@ void noise_cipher_clear(noise_cipher *c);
  * SAFER_E_NONCE once the nonce would reach 2^64-1.
  */
 int noise_cipher_encrypt(noise_cipher *c, const uint8_t *ad, size_t adlen, const uint8_t *in,
-                         size_t inlen, uint8_t *out);
+    size_t inlen, uint8_t *out);
 
 /*
  * Decrypts and authenticates inlen bytes (ciphertext plus tag) into out, which
@@ -57,16 +57,15 @@ int noise_cipher_encrypt(noise_cipher *c, const uint8_t *ad, size_t adlen, const
  * keyless case itself, where no tag is present).
  */
 int noise_cipher_decrypt(noise_cipher *c, const uint8_t *ad, size_t adlen, const uint8_t *in,
-                         size_t inlen, uint8_t *out);
+    size_t inlen, uint8_t *out);
 
 /* HMAC-BLAKE2b-512 per RFC 2104 over unkeyed BLAKE2b (not BLAKE2b's keyed mode). */
 void noise_hmac(const uint8_t *key, size_t keylen, const uint8_t *data, size_t datalen,
-                uint8_t out[NOISE_HASH_BYTES]);
+    uint8_t out[NOISE_HASH_BYTES]);
 
 /* Noise HKDF: two or three outputs of NOISE_HASH_BYTES (out3 may be NULL). */
 void noise_hkdf(const uint8_t ck[NOISE_HASH_BYTES], const uint8_t *ikm, size_t ikmlen,
-                uint8_t out1[NOISE_HASH_BYTES], uint8_t out2[NOISE_HASH_BYTES],
-                uint8_t out3[NOISE_HASH_BYTES]);
+    uint8_t out1[NOISE_HASH_BYTES], uint8_t out2[NOISE_HASH_BYTES], uint8_t out3[NOISE_HASH_BYTES]);
 
 /* Makes an X25519 key pair from the system's random source. */
 int noise_keypair(uint8_t sk[NOISE_KEY_BYTES], uint8_t pk[NOISE_KEY_BYTES]);
@@ -79,12 +78,12 @@ typedef struct noise_hs noise_hs;
 /* What noise_hs_new needs; pointers are borrowed for the call only. */
 typedef struct noise_hs_config {
     const char *protocol_name; /* e.g. NOISE_SAFER_PROTOCOL */
-    int initiator; /* 1 for the initiator, 0 for the responder */
+    int initiator;             /* 1 for the initiator, 0 for the responder */
     const uint8_t *prologue;
     size_t prologue_len; /* at most NOISE_PROLOGUE_MAX */
-    const uint8_t *s; /* our static private key, or NULL if the pattern has none */
-    const uint8_t *rs; /* the peer's static public key when known in advance, or NULL */
-    const uint8_t *e; /* a fixed ephemeral private key, for tests only; NULL = random */
+    const uint8_t *s;    /* our static private key, or NULL if the pattern has none */
+    const uint8_t *rs;   /* the peer's static public key when known in advance, or NULL */
+    const uint8_t *e;    /* a fixed ephemeral private key, for tests only; NULL = random */
 } noise_hs_config;
 
 /*
@@ -108,7 +107,7 @@ int noise_hs_done(const noise_hs *hs);
  * if the message would not fit in outcap or NOISE_MSG_MAX, SAFER_E_CRYPTO.
  */
 int noise_hs_write(noise_hs *hs, const uint8_t *payload, size_t payload_len, uint8_t *out,
-                   size_t outcap, size_t *outlen);
+    size_t outcap, size_t *outlen);
 
 /*
  * Reads the next handshake message, writing its payload into payload
@@ -119,7 +118,7 @@ int noise_hs_write(noise_hs *hs, const uint8_t *payload, size_t payload_len, uin
  * is dead: every later call returns SAFER_E_STATE.
  */
 int noise_hs_read(noise_hs *hs, const uint8_t *msg, size_t msg_len, uint8_t *payload,
-                  size_t payload_cap, size_t *payload_len);
+    size_t payload_cap, size_t *payload_len);
 
 /*
  * After the handshake: the two transport cipher states, oriented for this
