@@ -1,11 +1,15 @@
 /*
  * Handlers for the board pack: pull and publish.
  *
- * Pull: the first request of a pull (offset 0) finds the model (a draft built
- * now from the current data, for the chair, or a published edition) on the
- * loop thread, then renders and signs it on a worker thread (uv_queue_work),
- * never on the loop. The worker touches only the model it owns, its own
- * output and the server's read-only signing key. The result stays on the
+ * Pull: the first request of a pull (offset 0) checks what needs only the
+ * session on the loop thread, then one worker job (uv_queue_work) loads the
+ * model (a draft built now from the current data, for the chair, or a
+ * published edition, which may be large to unpack), renders and signs it, so
+ * none of that blocks the loop. The worker reads through a read-only store of
+ * its own (STORE_READONLY, opened and closed in the job), never the loop's
+ * read connection, and touches otherwise only what it owns, copies of the
+ * request and the server's read-only signing key. A failed load comes back
+ * with the client's message and is answered on the loop. The result stays on the
  * connection, keyed by what was asked, and the later parts are served from
  * it; a new offset-0 request builds again. Every part carries the total, the
  * Ed25519 signature over the whole file and its suggested name.
@@ -51,11 +55,17 @@ typedef struct pack_work {
     uv_work_t req;
     conn *c;                                /* held until done has run */
     uint64_t id;                            /* the request to answer */
-    Safer__PackModel *model;                /* owned */
+    char *db;                               /* the store's path, copied; owned */
+    int64_t now;                            /* UTC seconds, for a draft's meeting status */
+    uint32_t edition;                       /* the edition asked for; 0: the latest */
+    int want_draft;                         /* the chair asked for a draft */
+    Safer__PackModel *model;                /* loaded by the worker; owned */
     char agency[IDENT_AGENCY_CODE_MAX + 1]; /* the reader's agency */
     int see_all;                            /* the chair sees every paper */
     const uint8_t *sign_sk;                 /* the server's, read-only */
     pack_cache *pc;                         /* the result, until the connection takes it */
+    int loaded;                             /* the load succeeded (a later failure is ours) */
+    char why[PACK_WHY_MAX];                 /* the client's message for a failed load */
     int rc;
 } pack_work;
 
@@ -102,13 +112,68 @@ static void pack_part(conn *c, uint64_t id, pack_cache *pc, size_t offset)
 
 /* ---- the worker --------------------------------------------------------------------- */
 
+/*
+ * The model a first request asks for: a draft for the chair who asks for one
+ * or when nothing is published, else the edition asked for (0: the latest).
+ * Runs on the worker with its own read-only store. Returns 0, or a code with
+ * the client's message in w->why.
+ */
+static int pack_work_model(pack_work *w, store *st)
+{
+    const char *date = w->pc->date;
+    int64_t meeting_id = 0;
+    int rc = board_meeting_id(st, date, &meeting_id);
+
+    if (rc == SAFER_E_NOTFOUND)
+        snprintf(w->why, sizeof(w->why), "there is no meeting on %s", date);
+    if (rc < 0)
+        return rc;
+    if (w->see_all && w->want_draft)
+        return pack_model_load(st, date, w->now, &w->model);
+    rc = pack_edition_load(st, meeting_id, w->edition, &w->model);
+    if (rc != SAFER_E_NOTFOUND)
+        return rc;
+    if (w->edition != 0) {
+        snprintf(w->why, sizeof(w->why), "the pack for %s has no edition %u", date,
+            (unsigned)w->edition);
+        return SAFER_E_NOTFOUND;
+    }
+    if (w->see_all)
+        return pack_model_load(st, date, w->now, &w->model);
+    snprintf(w->why, sizeof(w->why), "the pack for %s has not been published yet", date);
+    return SAFER_E_PRECOND;
+}
+
+/* Opens a read-only store for this job alone, loads the model and closes it. */
+static int pack_work_load(pack_work *w)
+{
+    store *st = NULL;
+    int rc = store_open(&st, w->db, STORE_READONLY);
+
+    if (rc == SAFER_E_NOTFOUND)
+        rc = SAFER_E_DB; /* the server's own file is gone: not the client's "not found" */
+    if (rc == 0)
+        rc = pack_work_model(w, st);
+    store_close(st);
+    return rc;
+}
+
 static void pack_work_run(uv_work_t *req)
 {
     pack_work *w = req->data;
     pack_cache *pc = w->pc;
     pack_view v;
-    int rc = pack_view_init(&v, w->model, w->agency, w->see_all);
+    int rc = pack_work_load(w);
 
+    if (rc < 0) {
+        w->rc = rc;
+        return;
+    }
+    w->loaded = 1;
+    pc->edition = w->model->edition;
+    snprintf(pc->filename, sizeof(pc->filename), "pack-%s-e%u.%s", pc->date, (unsigned)pc->edition,
+        pack_ext(pc->format));
+    rc = pack_view_init(&v, w->model, w->agency, w->see_all);
     if (rc == 0) {
         rc = pack_render(&v, pc->format, &pc->buf);
         pc->withheld = (uint32_t)v.withheld;
@@ -125,7 +190,10 @@ static void pack_work_done(uv_work_t *req, int status)
     conn *c = w->c;
     int rc = status < 0 ? SAFER_E_INTERNAL : w->rc;
 
-    if (rc == 0 && conn_is_open(c)) {
+    if (rc < 0 && status >= 0 && !w->loaded) {
+        /* The load failed: answered as a handler answers, with the client's message. */
+        dispatch_reply(c, w->id, rc, w->why[0] ? w->why : NULL, NULL);
+    } else if (rc == 0 && conn_is_open(c)) {
         conn_set_cache(c, w->pc, pack_cache_free);
         pack_part(c, w->id, w->pc, 0);
         w->pc = NULL;
@@ -137,35 +205,43 @@ static void pack_work_done(uv_work_t *req, int status)
     }
     pack_cache_free(w->pc);
     pack_model_free(w->model);
+    free(w->db);
     free(w);
     conn_release(c);
 }
 
-/* Queues the rendering of model (taken) for the caller of c; pc (taken) holds the key. */
-static int pack_build(conn *c, uint64_t id, Safer__PackModel *model, pack_cache *pc)
+/*
+ * Queues the load and the rendering of what in asks for, for the caller of c;
+ * pc (taken) holds the key. Everything the worker needs is copied here.
+ */
+static int pack_build(conn *c, uint64_t id, const Safer__PackPullRequest *in, pack_cache *pc)
 {
     const session *s = conn_session(c);
     pack_work *w = calloc(1, sizeof(*w));
 
     if (w == NULL) {
-        pack_model_free(model);
         pack_cache_free(pc);
+        return SAFER_E_NOMEM;
+    }
+    w->db = strdup(store_path(conn_server(c)->st));
+    if (w->db == NULL) {
+        pack_cache_free(pc);
+        free(w);
         return SAFER_E_NOMEM;
     }
     w->req.data = w;
     w->c = c;
     w->id = id;
-    w->model = model;
+    w->now = (int64_t)time(NULL);
+    w->edition = in->edition;
+    w->want_draft = in->draft;
     w->pc = pc;
     w->sign_sk = conn_server(c)->sign_sk;
     w->see_all = (s->who.roles & ROLE_BIT_CHAIR) != 0;
     snprintf(w->agency, sizeof(w->agency), "%s", s->who.agency_code);
-    pc->edition = model->edition;
-    snprintf(pc->filename, sizeof(pc->filename), "pack-%s-e%u.%s", pc->date, (unsigned)pc->edition,
-        pack_ext(pc->format));
     if (uv_queue_work(conn_server(c)->loop, &w->req, pack_work_run, pack_work_done) < 0) {
-        pack_model_free(model);
         pack_cache_free(pc);
+        free(w->db);
         free(w);
         return SAFER_E_INTERNAL;
     }
@@ -175,68 +251,25 @@ static int pack_build(conn *c, uint64_t id, Safer__PackModel *model, pack_cache 
 
 /* ---- pull --------------------------------------------------------------------------- */
 
-/*
- * The model a first request asks for: a draft for the chair who asks for one
- * or when nothing is published, else the edition asked for (0: the latest).
- * Returns 0, or a code with the client's message in why.
- */
-static int pack_pull_model(conn *c, const Safer__PackPullRequest *in, int chair,
-    Safer__PackModel **m, char *why, size_t why_len)
-{
-    store *st = conn_server(c)->st;
-    int64_t meeting_id = 0;
-    int rc = board_meeting_id(st, in->date, &meeting_id);
-
-    if (rc == SAFER_E_NOTFOUND)
-        snprintf(why, why_len, "there is no meeting on %s", in->date);
-    if (rc < 0)
-        return rc;
-    if (chair && in->draft)
-        return pack_model_load(st, in->date, (int64_t)time(NULL), m);
-    rc = pack_edition_load(st, meeting_id, in->edition, m);
-    if (rc != SAFER_E_NOTFOUND)
-        return rc;
-    if (in->edition != 0) {
-        snprintf(
-            why, why_len, "the pack for %s has no edition %u", in->date, (unsigned)in->edition);
-        return SAFER_E_NOTFOUND;
-    }
-    if (chair)
-        return pack_model_load(st, in->date, (int64_t)time(NULL), m);
-    snprintf(why, why_len, "the pack for %s has not been published yet", in->date);
-    return SAFER_E_PRECOND;
-}
-
 static int pack_pull_start(
     conn *c, uint64_t id, const Safer__PackPullRequest *in, Safer__PackFormat format)
 {
-    int chair = (conn_session(c)->who.roles & ROLE_BIT_CHAIR) != 0;
-    Safer__PackModel *m = NULL;
     pack_cache *pc;
-    char why[PACK_WHY_MAX] = "";
-    int rc;
 
     if (conn_server(c)->sign_sk == NULL) {
         dispatch_reply(c, id, SAFER_E_UNAVAIL, "this server has no key to sign packs with", NULL);
         return 0;
     }
-    rc = pack_pull_model(c, in, chair, &m, why, sizeof(why));
-    if (rc < 0) {
-        dispatch_reply(c, id, rc, why[0] ? why : NULL, NULL);
-        return 0;
-    }
     pc = calloc(1, sizeof(*pc));
-    if (pc == NULL) {
-        pack_model_free(m);
+    if (pc == NULL)
         return SAFER_E_NOMEM;
-    }
     snprintf(pc->date, sizeof(pc->date), "%s", in->date);
     pc->format = format;
     pc->draft = in->draft;
     pc->asked = in->edition;
     /* A new pull replaces whatever the connection kept from the last. */
     conn_set_cache(c, NULL, NULL);
-    return pack_build(c, id, m, pc);
+    return pack_build(c, id, in, pc);
 }
 
 /* A later part, from the pack the first request built on this connection. */

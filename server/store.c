@@ -8,6 +8,9 @@
  *   - transactions: store_run and the batch runner shared with the writer
  *   - the writer thread: queue, group commit, completions on the loop
  *
+ * A store opened with STORE_READONLY has only the reader: no writer, no
+ * migration, and store_run, store_start_writer and store_submit refuse it.
+ *
  * Two connections: the writer (WAL, synchronous=FULL) is used only by the
  * writer thread while it runs, or by store_run when it does not; the reader
  * (query_only) serves store_read on the caller's thread. Every statement is
@@ -36,6 +39,12 @@
  * connection: better to fail the one request.
  */
 #define STORE_READ_BUSY_MS 50
+/*
+ * How long a read-only store (STORE_READONLY) waits. It serves a worker
+ * thread, never the loop, so it may wait a little longer than the loop's
+ * reader, but still fails the one request rather than hanging a worker.
+ */
+#define STORE_RO_BUSY_MS 1000
 
 /* The control statements a batch needs, prepared once on the writer. */
 enum store_ctl {
@@ -81,6 +90,8 @@ struct store {
     sqlite3_stmt *ctl[CTL__COUNT]; /* BEGIN, COMMIT, savepoints on the writer */
     store_tx tx;                   /* the one transaction context, on the writer */
     int version;                   /* schema version after migration */
+    int readonly;                  /* opened with STORE_READONLY: no writer connection */
+    char *path;                    /* the database file, for store_path */
     uint8_t *audit_key;            /* STORE_AUDIT_KEY_BYTES in sodium_malloc memory, or NULL */
 
     uv_mutex_t mu;             /* guards everything below */
@@ -317,9 +328,13 @@ static int store_prepare_all(store *st)
             log_error("statement %d has no SQL", i);
             return SAFER_E_INTERNAL;
         }
-        if (store_prepare(st->w, sql, &st->ws[i]) < 0 || store_prepare(st->r, sql, &st->rs[i]) < 0)
+        if (!st->readonly && store_prepare(st->w, sql, &st->ws[i]) < 0)
+            return SAFER_E_DB;
+        if (store_prepare(st->r, sql, &st->rs[i]) < 0)
             return SAFER_E_DB;
     }
+    if (st->readonly)
+        return 0;
     for (int i = 0; i < CTL__COUNT; i++) {
         if (store_prepare(st->w, store_ctl_sql[i], &st->ctl[i]) < 0)
             return SAFER_E_DB;
@@ -338,65 +353,120 @@ static void store_free(store *st)
     /* The reader goes first so that closing the writer checkpoints the WAL. */
     if (sqlite3_close(st->r) != SQLITE_OK)
         log_error("closing the database reader: %s", sqlite3_errmsg(st->r));
-    if (sqlite3_close(st->w) != SQLITE_OK)
+    if (st->w && sqlite3_close(st->w) != SQLITE_OK)
         log_error("closing the database: %s", sqlite3_errmsg(st->w));
     uv_cond_destroy(&st->cond);
     uv_mutex_destroy(&st->mu);
     /* sodium_free wipes the key. */
     sodium_free(st->audit_key);
+    free(st->path);
     free(st);
 }
 
-int store_open(store **out, const char *path, int flags)
+/* Allocates a store with its lock, condition and path; NULL when out of memory. */
+static store *store_alloc(const char *path)
 {
-    int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-    store *st = NULL;
-    int ret = SAFER_E_NOMEM;
+    store *st = calloc(1, sizeof(*st));
 
-    *out = NULL;
-    if (!(flags & STORE_CREATE) && access(path, F_OK) != 0)
-        return SAFER_E_NOTFOUND;
-    st = calloc(1, sizeof(*st));
     if (!st)
-        return SAFER_E_NOMEM;
-    if (uv_mutex_init(&st->mu) != 0) {
+        return NULL;
+    st->path = strdup(path);
+    if (!st->path) {
         free(st);
-        return SAFER_E_INTERNAL;
+        return NULL;
+    }
+    if (uv_mutex_init(&st->mu) != 0) {
+        free(st->path);
+        free(st);
+        return NULL;
     }
     if (uv_cond_init(&st->cond) != 0) {
         uv_mutex_destroy(&st->mu);
+        free(st->path);
         free(st);
-        return SAFER_E_INTERNAL;
+        return NULL;
     }
     st->pending_tail = &st->pending;
     st->finished_tail = &st->finished;
     st->tx.stmts = st->ws;
+    return st;
+}
 
-    ret = store_connect(&st->w, path, oflags | ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0),
+/*
+ * The read-only open: one query_only connection, no migration, no writer.
+ * The schema must already be this build's, since nothing here may change it.
+ */
+static int store_open_readonly(store *st)
+{
+    int ret = store_connect(&st->r, st->path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+        "PRAGMA query_only=ON; PRAGMA foreign_keys=ON;", STORE_RO_BUSY_MS);
+
+    if (ret < 0)
+        return ret;
+    ret = schema_version(st->r, &st->version);
+    if (ret < 0)
+        return ret;
+    if (st->version != STORE_SCHEMA_VERSION) {
+        log_error("the database schema is version %d, this build reads only %d", st->version,
+            STORE_SCHEMA_VERSION);
+        return SAFER_E_PRECOND;
+    }
+    return store_prepare_all(st);
+}
+
+/* The full open: the writer (migrating), then the reader. */
+static int store_open_full(store *st, int flags)
+{
+    int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    int ret;
+
+    ret = store_connect(&st->w, st->path,
+        oflags | ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0),
         "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", STORE_BUSY_MS);
     if (ret < 0)
-        goto out;
+        return ret;
     st->tx.db = st->w;
     ret = store_want_wal(st->w);
     if (ret < 0)
-        goto out;
+        return ret;
     ret = schema_migrate(st->w, &st->version);
     if (ret < 0)
-        goto out;
-    ret = store_connect(
-        &st->r, path, oflags, "PRAGMA query_only=ON; PRAGMA foreign_keys=ON;", STORE_READ_BUSY_MS);
+        return ret;
+    ret = store_connect(&st->r, st->path, oflags, "PRAGMA query_only=ON; PRAGMA foreign_keys=ON;",
+        STORE_READ_BUSY_MS);
     if (ret < 0)
-        goto out;
-    ret = store_prepare_all(st);
+        return ret;
+    return store_prepare_all(st);
+}
+
+int store_open(store **out, const char *path, int flags)
+{
+    store *st = NULL;
+    int ret;
+
+    *out = NULL;
+    if ((flags & STORE_READONLY) && (flags & STORE_CREATE))
+        return SAFER_E_INVAL;
+    if (!(flags & STORE_CREATE) && access(path, F_OK) != 0)
+        return SAFER_E_NOTFOUND;
+    st = store_alloc(path);
+    if (!st)
+        return SAFER_E_NOMEM;
+    st->readonly = (flags & STORE_READONLY) != 0;
+    ret = st->readonly ? store_open_readonly(st) : store_open_full(st, flags);
     if (ret < 0)
         goto out;
     *out = st;
     st = NULL;
-    ret = 0;
 out:
     if (st)
         store_free(st);
     return ret;
+}
+
+const char *store_path(const store *st)
+{
+    return st->path;
 }
 
 int store_set_audit_key(store *st, const uint8_t key[STORE_AUDIT_KEY_BYTES])
@@ -508,6 +578,8 @@ int store_run(store *st, store_job_fn job, void *ctx)
     struct store_job j = { .job = job, .ctx = ctx };
     int running;
 
+    if (st->readonly)
+        return SAFER_E_STATE;
     uv_mutex_lock(&st->mu);
     running = st->running;
     uv_mutex_unlock(&st->mu);
@@ -587,7 +659,7 @@ int store_start_writer(store *st, uv_loop_t *loop)
 {
     uv_async_t *async;
 
-    if (st->running)
+    if (st->running || st->readonly)
         return SAFER_E_STATE;
     async = calloc(1, sizeof(*async));
     if (!async)

@@ -67,7 +67,8 @@ typedef int (*store_job_fn)(store_tx *tx, void *ctx);
  */
 typedef void (*store_done_fn)(void *ctx, int rc);
 
-#define STORE_CREATE 1 /* create the file if missing (init) */
+#define STORE_CREATE 1   /* create the file if missing (init) */
+#define STORE_READONLY 2 /* only a reader: see below */
 
 /*
  * Opens the database at path: WAL, foreign keys on, synchronous=FULL, every
@@ -75,8 +76,21 @@ typedef void (*store_done_fn)(void *ctx, int rc);
  * SAFER_E_NOTFOUND if the file is missing and STORE_CREATE is not given,
  * SAFER_E_DB (with a log line naming the SQLite error), SAFER_E_PRECOND if the
  * schema is newer than this build knows.
+ *
+ * With STORE_READONLY (not with STORE_CREATE: SAFER_E_INVAL) it opens only a
+ * query_only reader connection with a short busy timeout and prepares the
+ * statements on it. It never migrates: SAFER_E_PRECOND if the schema version
+ * is not exactly STORE_SCHEMA_VERSION. It never has a writer: store_run,
+ * store_start_writer and store_submit return SAFER_E_STATE; store_read works.
+ * Such a store belongs to the one thread that opened it. The server opens one
+ * per worker job that must read (a pack pull, handle_pack.c) in the work
+ * callback and closes it there: a connection is cheap next to a PDF render,
+ * and a handle of its own means the job never touches the loop's reader.
  */
 int store_open(store **out, const char *path, int flags);
+
+/* The path the store was opened with (owned by the store). */
+const char *store_path(const store *st);
 
 /* Stops the writer (finishing pending jobs) and closes; NULL is allowed. */
 void store_close(store *st);
@@ -97,7 +111,8 @@ const uint8_t *store_tx_audit_key(const store_tx *tx);
 
 /*
  * Runs a read statement on the read connection. Reads are made from one
- * thread (the loop's); a row callback must not run the same statement again.
+ * thread (the loop's, or for a STORE_READONLY store the thread that opened
+ * it); a row callback must not run the same statement again.
  * Returns 0, the callback's non-zero value if it stopped, SAFER_E_INVAL for
  * arguments that do not match the statement, SAFER_E_DB.
  */

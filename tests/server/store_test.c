@@ -220,6 +220,91 @@ START_TEST(test_store_failing_job_rolls_back_alone)
 }
 END_TEST
 
+START_TEST(test_store_readonly_reads_but_refuses_writes)
+{
+    struct set_job j;
+    storefix f;
+    store *ro = NULL;
+    uv_loop_t loop;
+    char buf[32];
+
+    storefix_setup(&f);
+    set_job_init(&j, "colour", "red");
+    ck_assert_int_eq(store_run(f.st, set_job_fn, &j), 0);
+    /* Opened beside the full store, as the server's workers do. */
+    ck_assert_int_eq(store_open(&ro, f.db, STORE_READONLY), 0);
+    ck_assert_ptr_nonnull(ro);
+    ck_assert_str_eq(store_path(ro), f.db);
+    ck_assert_int_eq(store_schema_version(ro), STORE_SCHEMA_VERSION);
+    ck_assert_int_eq(settings_get(ro, "colour", buf, sizeof(buf)), 0);
+    ck_assert_str_eq(buf, "red");
+    ck_assert_int_eq(settings_get(ro, "size", buf, sizeof(buf)), SAFER_E_NOTFOUND);
+    /* It sees what the full store commits after it was opened. */
+    set_job_init(&j, "colour", "green");
+    ck_assert_int_eq(store_run(f.st, set_job_fn, &j), 0);
+    ck_assert_int_eq(settings_get(ro, "colour", buf, sizeof(buf)), 0);
+    ck_assert_str_eq(buf, "green");
+    /* No way to write through it. */
+    set_job_init(&j, "colour", "blue");
+    ck_assert_int_eq(store_run(ro, set_job_fn, &j), SAFER_E_STATE);
+    ck_assert_int_eq(store_submit(ro, set_job_fn, set_job_done, &j), SAFER_E_STATE);
+    ck_assert_int_eq(uv_loop_init(&loop), 0);
+    ck_assert_int_eq(store_start_writer(ro, &loop), SAFER_E_STATE);
+    ck_assert_int_eq(j.done_calls, 0);
+    run_loop_to_end(&loop);
+    store_close(ro);
+    ck_assert_int_eq(settings_get(f.st, "colour", buf, sizeof(buf)), 0);
+    ck_assert_str_eq(buf, "green");
+    storefix_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_store_readonly_refuses_create_and_missing)
+{
+    storefix f;
+    store *st = NULL;
+    char path[STOREFIX_PATH_MAX + 16];
+
+    storefix_setup(&f);
+    snprintf(path, sizeof(path), "%s/absent.db", f.dir);
+    ck_assert_int_eq(store_open(&st, path, STORE_READONLY), SAFER_E_NOTFOUND);
+    ck_assert_int_eq(store_open(&st, path, STORE_READONLY | STORE_CREATE), SAFER_E_INVAL);
+    ck_assert_ptr_null(st);
+    storefix_teardown(&f);
+}
+END_TEST
+
+/* Sets the file's schema version to v, then checks a read-only open refuses it and leaves it. */
+static void readonly_refuses_version(int v)
+{
+    storefix f;
+    store *st = NULL;
+    char sql[64];
+
+    storefix_setup(&f);
+    store_close(f.st);
+    f.st = NULL;
+    snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v);
+    storefix_sql(&f, sql);
+    ck_assert_int_eq(store_open(&st, f.db, STORE_READONLY), SAFER_E_PRECOND);
+    ck_assert_ptr_null(st);
+    /* Nothing was migrated: the version is still the one set. */
+    ck_assert_int_eq(storefix_int(&f, "PRAGMA user_version"), v);
+    storefix_teardown(&f);
+}
+
+START_TEST(test_store_readonly_refuses_newer_schema)
+{
+    readonly_refuses_version(STORE_SCHEMA_VERSION + 1);
+}
+END_TEST
+
+START_TEST(test_store_readonly_refuses_older_schema)
+{
+    readonly_refuses_version(STORE_SCHEMA_VERSION - 1);
+}
+END_TEST
+
 START_TEST(test_store_submit_needs_writer)
 {
     struct set_job j;
@@ -328,6 +413,10 @@ static Suite *store_suite(void)
     tcase_add_test(tc, test_store_batch_commits_together);
     tcase_add_test(tc, test_store_failing_job_rolls_back_alone);
     tcase_add_test(tc, test_store_submit_needs_writer);
+    tcase_add_test(tc, test_store_readonly_reads_but_refuses_writes);
+    tcase_add_test(tc, test_store_readonly_refuses_create_and_missing);
+    tcase_add_test(tc, test_store_readonly_refuses_newer_schema);
+    tcase_add_test(tc, test_store_readonly_refuses_older_schema);
     tcase_add_test(tc, test_store_reads_see_committed_writes);
     tcase_add_test(tc, test_store_unique_violation_is_exists);
     tcase_add_test(tc, test_store_rejects_wrong_argument_count);
