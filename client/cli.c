@@ -386,6 +386,17 @@ int cli_usage_error(const char *usage, const char *why, const char *arg)
     return CLI_USAGE;
 }
 
+int cli_parse_json(int argc, char **argv, const char **pos, size_t min_pos, size_t max_pos,
+    size_t *npos, const char *usage, int *as_json)
+{
+    const char *json = NULL;
+    const cli_opt opts[] = { { "--json", 0, &json } };
+    int r = cli_parse(argc, argv, opts, 1, pos, min_pos, max_pos, npos, usage);
+
+    *as_json = json != NULL;
+    return r;
+}
+
 int cli_parse(int argc, char **argv, const cli_opt *opts, size_t nopts, const char **pos,
     size_t min_pos, size_t max_pos, size_t *npos, const char *usage)
 {

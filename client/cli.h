@@ -60,6 +60,10 @@ int cli_parse(int argc, char **argv, const cli_opt *opts, size_t nopts, const ch
     size_t min_pos, size_t max_pos, size_t *npos, const char *usage);
 #define CLI_PARSE_EXIT(r) ((r) > 0 ? CLI_OK : CLI_USAGE)
 
+/* cli_parse for the many commands whose only option is --json: sets *as_json. */
+int cli_parse_json(int argc, char **argv, const char **pos, size_t min_pos, size_t max_pos,
+    size_t *npos, const char *usage, int *as_json);
+
 /*
  * Prints "safer: <command>: <why> '<arg>'" (without the quote when arg is
  * NULL) and the usage on stderr, the command's words taken from the usage;

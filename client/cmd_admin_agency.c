@@ -101,11 +101,10 @@ static int agency_add(int argc, char **argv)
 {
     Safer__Request rq = SAFER__REQUEST__INIT;
     Safer__AgencyAddRequest ar = SAFER__AGENCY_ADD_REQUEST__INIT;
-    const char *json = NULL;
-    const cli_opt opts[] = { { "--json", 0, &json } };
     const char *pos[2];
     size_t npos;
-    int r = cli_parse(argc, argv, opts, 1, pos, 2, 2, &npos, agency_add_usage);
+    int as_json = 0;
+    int r = cli_parse_json(argc, argv, pos, 2, 2, &npos, agency_add_usage, &as_json);
     struct agency_show show = { 0, "Added", 0 };
 
     if (r != 0)
@@ -116,7 +115,7 @@ static int agency_add(int argc, char **argv)
     ar.name = (char *)pos[1];
     rq.body_case = SAFER__REQUEST__BODY_AGENCY_ADD;
     rq.agency_add = &ar;
-    show.json = json != NULL;
+    show.json = as_json;
     return cli_run(&rq, SAFER__RESPONSE__BODY_AGENCY_ADD, agency_show_one, &show);
 }
 
@@ -124,15 +123,12 @@ static int agency_list(int argc, char **argv)
 {
     Safer__Request rq = SAFER__REQUEST__INIT;
     Safer__AgencyListRequest lr = SAFER__AGENCY_LIST_REQUEST__INIT;
-    const char *json = NULL;
-    const cli_opt opts[] = { { "--json", 0, &json } };
     size_t npos;
-    int r = cli_parse(argc, argv, opts, 1, NULL, 0, 0, &npos, agency_list_usage);
-    int as_json;
+    int as_json = 0;
+    int r = cli_parse_json(argc, argv, NULL, 0, 0, &npos, agency_list_usage, &as_json);
 
     if (r != 0)
         return CLI_PARSE_EXIT(r);
-    as_json = json != NULL;
     rq.body_case = SAFER__REQUEST__BODY_AGENCY_LIST;
     rq.agency_list = &lr;
     return cli_run(&rq, SAFER__RESPONSE__BODY_AGENCY_LIST, agency_show_list, &as_json);
@@ -142,11 +138,10 @@ static int agency_rename(int argc, char **argv)
 {
     Safer__Request rq = SAFER__REQUEST__INIT;
     Safer__AgencyRenameRequest ar = SAFER__AGENCY_RENAME_REQUEST__INIT;
-    const char *json = NULL;
-    const cli_opt opts[] = { { "--json", 0, &json } };
     const char *pos[2];
     size_t npos;
-    int r = cli_parse(argc, argv, opts, 1, pos, 2, 2, &npos, agency_rename_usage);
+    int as_json = 0;
+    int r = cli_parse_json(argc, argv, pos, 2, 2, &npos, agency_rename_usage, &as_json);
     struct agency_show show = { 0, "Renamed", 1 };
 
     if (r != 0)
@@ -157,7 +152,7 @@ static int agency_rename(int argc, char **argv)
     ar.name = (char *)pos[1];
     rq.body_case = SAFER__REQUEST__BODY_AGENCY_RENAME;
     rq.agency_rename = &ar;
-    show.json = json != NULL;
+    show.json = as_json;
     return cli_run(&rq, SAFER__RESPONSE__BODY_AGENCY_RENAME, agency_show_one, &show);
 }
 
@@ -165,11 +160,10 @@ static int agency_deactivate(int argc, char **argv)
 {
     Safer__Request rq = SAFER__REQUEST__INIT;
     Safer__AgencyDeactivateRequest dr = SAFER__AGENCY_DEACTIVATE_REQUEST__INIT;
-    const char *json = NULL;
-    const cli_opt opts[] = { { "--json", 0, &json } };
     const char *pos[1];
     size_t npos;
-    int r = cli_parse(argc, argv, opts, 1, pos, 1, 1, &npos, agency_deactivate_usage);
+    int as_json = 0;
+    int r = cli_parse_json(argc, argv, pos, 1, 1, &npos, agency_deactivate_usage, &as_json);
     struct agency_show show = { 0, "Deactivated", 0 };
 
     if (r != 0)
@@ -179,7 +173,7 @@ static int agency_deactivate(int argc, char **argv)
     dr.code = (char *)pos[0];
     rq.body_case = SAFER__REQUEST__BODY_AGENCY_DEACTIVATE;
     rq.agency_deactivate = &dr;
-    show.json = json != NULL;
+    show.json = as_json;
     return cli_run(&rq, SAFER__RESPONSE__BODY_AGENCY_DEACTIVATE, agency_show_one, &show);
 }
 

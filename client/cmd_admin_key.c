@@ -86,12 +86,10 @@ static int key_list(int argc, char **argv)
     Safer__Request rq = SAFER__REQUEST__INIT;
     Safer__KeyListRequest lr = SAFER__KEY_LIST_REQUEST__INIT;
     char initials[ADMIN_INITIALS_MAX + 1] = "";
-    const char *json = NULL;
-    const cli_opt opts[] = { { "--json", 0, &json } };
     const char *pos[1];
     size_t npos;
-    int r = cli_parse(argc, argv, opts, 1, pos, 0, 1, &npos, key_list_usage);
-    int as_json;
+    int as_json = 0;
+    int r = cli_parse_json(argc, argv, pos, 0, 1, &npos, key_list_usage, &as_json);
 
     if (r != 0)
         return CLI_PARSE_EXIT(r);
@@ -100,7 +98,6 @@ static int key_list(int argc, char **argv)
     lr.initials = initials;
     rq.body_case = SAFER__REQUEST__BODY_KEY_LIST;
     rq.key_list = &lr;
-    as_json = json != NULL;
     return cli_run(&rq, SAFER__RESPONSE__BODY_KEY_LIST, key_show_list, &as_json);
 }
 
@@ -109,12 +106,10 @@ static int key_revoke(int argc, char **argv)
     Safer__Request rq = SAFER__REQUEST__INIT;
     Safer__KeyRevokeRequest kr = SAFER__KEY_REVOKE_REQUEST__INIT;
     char target[ADMIN_FPR_CHARS + 1];
-    const char *json = NULL;
-    const cli_opt opts[] = { { "--json", 0, &json } };
     const char *pos[1];
     size_t npos;
-    int r = cli_parse(argc, argv, opts, 1, pos, 1, 1, &npos, key_revoke_usage);
-    int as_json;
+    int as_json = 0;
+    int r = cli_parse_json(argc, argv, pos, 1, 1, &npos, key_revoke_usage, &as_json);
 
     if (r != 0)
         return CLI_PARSE_EXIT(r);
@@ -123,7 +118,6 @@ static int key_revoke(int argc, char **argv)
     kr.target = target;
     rq.body_case = SAFER__REQUEST__BODY_KEY_REVOKE;
     rq.key_revoke = &kr;
-    as_json = json != NULL;
     return cli_run(&rq, SAFER__RESPONSE__BODY_KEY_REVOKE, key_show_revoked, &as_json);
 }
 

@@ -186,15 +186,12 @@ static int person_list(int argc, char **argv)
 {
     Safer__Request rq = SAFER__REQUEST__INIT;
     Safer__PersonListRequest lr = SAFER__PERSON_LIST_REQUEST__INIT;
-    const char *json = NULL;
-    const cli_opt opts[] = { { "--json", 0, &json } };
     size_t npos;
-    int r = cli_parse(argc, argv, opts, 1, NULL, 0, 0, &npos, person_list_usage);
-    int as_json;
+    int as_json = 0;
+    int r = cli_parse_json(argc, argv, NULL, 0, 0, &npos, person_list_usage, &as_json);
 
     if (r != 0)
         return CLI_PARSE_EXIT(r);
-    as_json = json != NULL;
     rq.body_case = SAFER__REQUEST__BODY_PERSON_LIST;
     rq.person_list = &lr;
     return cli_run(&rq, SAFER__RESPONSE__BODY_PERSON_LIST, person_show_list, &as_json);
@@ -234,11 +231,10 @@ static int person_deactivate(int argc, char **argv)
     Safer__Request rq = SAFER__REQUEST__INIT;
     Safer__PersonDeactivateRequest dr = SAFER__PERSON_DEACTIVATE_REQUEST__INIT;
     char initials[ADMIN_INITIALS_MAX + 1];
-    const char *json = NULL;
-    const cli_opt opts[] = { { "--json", 0, &json } };
     const char *pos[1];
     size_t npos;
-    int r = cli_parse(argc, argv, opts, 1, pos, 1, 1, &npos, person_deactivate_usage);
+    int as_json = 0;
+    int r = cli_parse_json(argc, argv, pos, 1, 1, &npos, person_deactivate_usage, &as_json);
     struct person_show show = { 0, "Deactivated" };
 
     if (r != 0)
@@ -248,7 +244,7 @@ static int person_deactivate(int argc, char **argv)
     dr.initials = initials;
     rq.body_case = SAFER__REQUEST__BODY_PERSON_DEACTIVATE;
     rq.person_deactivate = &dr;
-    show.json = json != NULL;
+    show.json = as_json;
     return cli_run(&rq, SAFER__RESPONSE__BODY_PERSON_DEACTIVATE, person_show_one, &show);
 }
 
@@ -283,12 +279,10 @@ int cmd_admin_invite(int argc, char **argv)
     Safer__Request rq = SAFER__REQUEST__INIT;
     Safer__InviteCreateRequest ir = SAFER__INVITE_CREATE_REQUEST__INIT;
     char initials[ADMIN_INITIALS_MAX + 1];
-    const char *json = NULL;
-    const cli_opt opts[] = { { "--json", 0, &json } };
     const char *pos[1];
     size_t npos;
-    int r = cli_parse(argc, argv, opts, 1, pos, 1, 1, &npos, invite_usage);
-    int as_json;
+    int as_json = 0;
+    int r = cli_parse_json(argc, argv, pos, 1, 1, &npos, invite_usage, &as_json);
 
     if (r != 0)
         return CLI_PARSE_EXIT(r);
@@ -297,6 +291,5 @@ int cmd_admin_invite(int argc, char **argv)
     ir.initials = initials;
     rq.body_case = SAFER__REQUEST__BODY_INVITE_CREATE;
     rq.invite_create = &ir;
-    as_json = json != NULL;
     return cli_run(&rq, SAFER__RESPONSE__BODY_INVITE_CREATE, invite_show, &as_json);
 }

@@ -142,15 +142,12 @@ static int group_list(int argc, char **argv)
 {
     Safer__Request rq = SAFER__REQUEST__INIT;
     Safer__GroupListRequest lr = SAFER__GROUP_LIST_REQUEST__INIT;
-    const char *json = NULL;
-    const cli_opt opts[] = { { "--json", 0, &json } };
     size_t npos;
-    int r = cli_parse(argc, argv, opts, 1, NULL, 0, 0, &npos, group_list_usage);
-    int as_json;
+    int as_json = 0;
+    int r = cli_parse_json(argc, argv, NULL, 0, 0, &npos, group_list_usage, &as_json);
 
     if (r != 0)
         return CLI_PARSE_EXIT(r);
-    as_json = json != NULL;
     rq.body_case = SAFER__REQUEST__BODY_GROUP_LIST;
     rq.group_list = &lr;
     return cli_run(&rq, SAFER__RESPONSE__BODY_GROUP_LIST, group_show_list, &as_json);

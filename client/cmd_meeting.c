@@ -289,15 +289,12 @@ static int meeting_list(int argc, char **argv)
 {
     Safer__Request rq = SAFER__REQUEST__INIT;
     Safer__MeetingListRequest lr = SAFER__MEETING_LIST_REQUEST__INIT;
-    const char *json = NULL;
-    const cli_opt opts[] = { { "--json", 0, &json } };
     size_t npos;
-    int r = cli_parse(argc, argv, opts, 1, NULL, 0, 0, &npos, meeting_list_usage);
-    int as_json;
+    int as_json = 0;
+    int r = cli_parse_json(argc, argv, NULL, 0, 0, &npos, meeting_list_usage, &as_json);
 
     if (r != 0)
         return CLI_PARSE_EXIT(r);
-    as_json = json != NULL;
     rq.body_case = SAFER__REQUEST__BODY_MEETING_LIST;
     rq.meeting_list = &lr;
     return cli_run(&rq, SAFER__RESPONSE__BODY_MEETING_LIST, meeting_show_list, &as_json);
@@ -307,18 +304,15 @@ static int meeting_show(int argc, char **argv)
 {
     Safer__Request rq = SAFER__REQUEST__INIT;
     Safer__MeetingShowRequest sr = SAFER__MEETING_SHOW_REQUEST__INIT;
-    const char *json = NULL;
-    const cli_opt opts[] = { { "--json", 0, &json } };
     const char *pos[1];
     size_t npos;
-    int r = cli_parse(argc, argv, opts, 1, pos, 1, 1, &npos, meeting_show_usage);
-    int as_json;
+    int as_json = 0;
+    int r = cli_parse_json(argc, argv, pos, 1, 1, &npos, meeting_show_usage, &as_json);
 
     if (r != 0)
         return CLI_PARSE_EXIT(r);
     if (dates_check_date(pos[0]) != 0)
         return CLI_USAGE;
-    as_json = json != NULL;
     sr.date = (char *)pos[0];
     rq.body_case = SAFER__REQUEST__BODY_MEETING_SHOW;
     rq.meeting_show = &sr;
@@ -403,12 +397,11 @@ static int agenda_remove(int argc, char **argv)
 {
     Safer__Request rq = SAFER__REQUEST__INIT;
     Safer__AgendaRemoveRequest rr = SAFER__AGENDA_REMOVE_REQUEST__INIT;
-    const char *json = NULL;
-    const cli_opt opts[] = { { "--json", 0, &json } };
     const char *pos[2];
     size_t npos;
-    int r = cli_parse(argc, argv, opts, 1, pos, 2, 2, &npos, agenda_remove_usage);
-    struct meeting_show show = { json != NULL, "Changed the agenda of the meeting of" };
+    int as_json = 0;
+    int r = cli_parse_json(argc, argv, pos, 2, 2, &npos, agenda_remove_usage, &as_json);
+    struct meeting_show show = { as_json, "Changed the agenda of the meeting of" };
     uint64_t item = 0;
 
     if (r != 0)

@@ -112,12 +112,11 @@ static int minutes_approve(int argc, char **argv)
 {
     Safer__Request rq = SAFER__REQUEST__INIT;
     Safer__MinutesApproveRequest ar = SAFER__MINUTES_APPROVE_REQUEST__INIT;
-    const char *json = NULL;
-    const cli_opt opts[] = { { "--json", 0, &json } };
     const char *pos[1];
     size_t npos;
-    int r = cli_parse(argc, argv, opts, 1, pos, 1, 1, &npos, minutes_approve_usage);
-    struct minutes_show show = { json != NULL, 0, NULL };
+    int as_json = 0;
+    int r = cli_parse_json(argc, argv, pos, 1, 1, &npos, minutes_approve_usage, &as_json);
+    struct minutes_show show = { as_json, 0, NULL };
 
     if (r != 0)
         return CLI_PARSE_EXIT(r);

@@ -439,12 +439,11 @@ static int pack_publish(int argc, char **argv)
 {
     Safer__Request rq = SAFER__REQUEST__INIT;
     Safer__PackPublishRequest pr = SAFER__PACK_PUBLISH_REQUEST__INIT;
-    const char *json = NULL;
-    const cli_opt opts[] = { { "--json", 0, &json } };
     const char *pos[1];
     size_t npos;
-    int r = cli_parse(argc, argv, opts, 1, pos, 1, 1, &npos, pack_publish_usage);
-    struct publish_show show = { json != NULL, NULL };
+    int as_json = 0;
+    int r = cli_parse_json(argc, argv, pos, 1, 1, &npos, pack_publish_usage, &as_json);
+    struct publish_show show = { as_json, NULL };
 
     if (r != 0)
         return CLI_PARSE_EXIT(r);

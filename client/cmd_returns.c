@@ -62,12 +62,10 @@ int cmd_returns(int argc, char **argv)
 {
     Safer__Request rq = SAFER__REQUEST__INIT;
     Safer__ReturnsRequest rr = SAFER__RETURNS_REQUEST__INIT;
-    const char *json = NULL;
-    const cli_opt opts[] = { { "--json", 0, &json } };
     const char *pos[1];
     size_t npos;
-    int r = cli_parse(argc, argv, opts, 1, pos, 1, 1, &npos, returns_usage);
-    int as_json = json != NULL;
+    int as_json = 0;
+    int r = cli_parse_json(argc, argv, pos, 1, 1, &npos, returns_usage, &as_json);
 
     if (r != 0)
         return CLI_PARSE_EXIT(r);
