@@ -25,48 +25,8 @@ BUILD="$ROOT/build-bench"
 YEARS=${PACK_YEARS:-10}
 RUNS=${PACK_RUNS:-5}
 TMP=$(mktemp -d /tmp/safer-packbench.XXXXXX)
-SAFERD_PID=
-
-cleanup() {
-    if [ -n "$SAFERD_PID" ]; then
-        kill "$SAFERD_PID" 2>/dev/null || true
-        for _ in $(seq 1 50); do
-            kill -0 "$SAFERD_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -9 "$SAFERD_PID" 2>/dev/null || true
-    fi
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-say() { printf '== %s\n' "$*" >&2; }
-die() {
-    printf 'bench: %s\n' "$*" >&2
-    exit 1
-}
-
-free_port() {
-    local p
-    for _ in $(seq 1 100); do
-        p=$((20000 + RANDOM % 40000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            echo "$p"
-            return 0
-        fi
-    done
-    die "no free port found"
-}
-
-wait_port() {
-    for _ in $(seq 1 100); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-        kill -0 "$2" 2>/dev/null || break
-        sleep 0.1
-    done
-    die "nothing listens on 127.0.0.1:$1: $(tail -5 "$3" 2>/dev/null)"
-}
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 build() {
     if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
@@ -132,8 +92,8 @@ main() {
     "$TIMER" "$TMP/data" "$LAST" "$RUNS" >"$TMP/inproc.out" || die "pack_time failed"
 
     "$SAFERD" run "$TMP/data" --log-level warn >"$TMP/saferd.log" 2>&1 &
-    SAFERD_PID=$!
-    wait_port "$port" "$SAFERD_PID" "$TMP/saferd.log"
+    PIDS+=($!)
+    wait_port "$port" "${PIDS[-1]}" "$TMP/saferd.log"
     enrol_chair
 
     printf '\nBoard pack of %s (%s years of monthly meetings), medians of %s runs\n\n' \

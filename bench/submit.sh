@@ -24,31 +24,9 @@ ROWS=${SQLITE_ROWS:-5000}
 CONNS_LIST=(1 10 50)
 VERSIONS_MAX=100 # PAPERS_VERSIONS_MAX: versions of one report
 TMP=$(mktemp -d /tmp/safer-submit.XXXXXX)
-PIDS=()
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
-cleanup() {
-    local p
-    for p in "${PIDS[@]}"; do
-        kill "$p" 2>/dev/null || true
-    done
-    for p in "${PIDS[@]}"; do
-        # Bounded wait: at most 5 s per process, then it is killed outright.
-        for _ in $(seq 1 50); do
-            kill -0 "$p" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -9 "$p" 2>/dev/null || true
-    done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-say() { printf '== %s\n' "$*" >&2; }
-die() {
-    printf 'bench: %s\n' "$*" >&2
-    exit 1
-}
 
 case $TOTAL in
 '' | *[!0-9]*) die "SUBMIT_TOTAL must be a number" ;;
@@ -59,29 +37,6 @@ fi
 # Every run spreads its submissions evenly over this many task groups, so no
 # report reaches the server's limit of versions.
 GROUPS_N=$(((TOTAL + VERSIONS_MAX - 1) / VERSIONS_MAX))
-
-# A port nobody listens on, tried at random in a bounded number of attempts.
-free_port() {
-    local p
-    for _ in $(seq 1 100); do
-        p=$((20000 + RANDOM % 40000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            echo "$p"
-            return 0
-        fi
-    done
-    die "no free port found"
-}
-
-# Waits up to 10 s for process $2 to listen on port $1; $3 is its log.
-wait_port() {
-    for _ in $(seq 1 100); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-        kill -0 "$2" 2>/dev/null || break
-        sleep 0.1
-    done
-    die "nothing listens on 127.0.0.1:$1: $(tail -5 "$3" 2>/dev/null)"
-}
 
 # CPU time process $1 has used, user plus system, in clock ticks.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
